@@ -1,0 +1,66 @@
+"""Field extraction: an article's facts, each with the span it came from and a normalised form.
+
+One module per field family; `extract_fields` runs them all. A failing extractor leaves its field
+empty (and logs at DEBUG); it never fails the article. Unknown is empty, never a guess.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from caselink.config import ExtractConfig
+from caselink.extract import agencies, dates, events, people, places, references
+from caselink.models import Article, ArticleFields, Mention
+
+__all__ = ["extract_fields"]
+
+logger = logging.getLogger(__name__)
+
+_Extractor = Callable[[str, Article], tuple[Mention, ...]]
+
+_EXTRACTORS: tuple[tuple[str, _Extractor], ...] = (
+    ("agencies", agencies.find_agencies),
+    ("oversight_bodies", agencies.find_oversight_bodies),
+    ("officers", people.find_officers),
+    ("people", people.find_people),
+    ("places", places.find_places),
+    ("event_dates", dates.find_event_dates),
+    ("outcomes", events.find_outcomes),
+    ("allegations", events.find_allegations),
+    ("references", references.find_references),
+)
+
+
+def extract_fields(article: Article, config: ExtractConfig | None = None) -> ArticleFields:
+    """Extract every field family from ``article``.
+
+    Spans index into `Article.full_text`.
+
+    Examples:
+        >>> from caselink.models import Article
+        >>> f = extract_fields(Article("a", "PC Andrew Turner dismissed", "The Met said..."))
+        >>> [m.norm for m in f.officers], [m.norm for m in f.agencies]
+        (['andrew turner'], ['metropolitan police service'])
+    """
+    cfg = config or ExtractConfig()
+    text = article.full_text[: cfg.max_chars]
+    found: dict[str, tuple[Mention, ...]] = {}
+    for name, extractor in _EXTRACTORS:
+        try:
+            found[name] = extractor(text, article)
+        except Exception:
+            logger.debug("extractor %s failed on article %s", name, article.id, exc_info=True)
+            found[name] = ()
+    return ArticleFields(
+        article_id=article.id,
+        agencies=found["agencies"],
+        oversight_bodies=found["oversight_bodies"],
+        officers=found["officers"],
+        people=found["people"],
+        places=found["places"],
+        event_dates=found["event_dates"],
+        outcomes=found["outcomes"],
+        allegations=found["allegations"],
+        references=found["references"],
+    )

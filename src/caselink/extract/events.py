@@ -1,0 +1,58 @@
+"""Outcomes and allegation types, from small keyword taxonomies."""
+
+from __future__ import annotations
+
+import re
+
+from caselink.models import Article, Mention
+
+__all__ = ["find_allegations", "find_outcomes"]
+
+_OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("dismissed without notice", r"dismissed without notice|sacked without notice"),
+    ("final written warning", r"final written warning"),
+    ("written warning", r"(?<!final )written warning"),
+    ("management advice", r"management advice"),
+    ("no case to answer", r"no case to answer"),
+    ("barred list", r"barred list|barred from (?:working for|serving|re-?joining) the police"),
+    ("dismissed", r"\b(?:dismissed|sacked|fired)\b(?! without notice)"),
+    ("cleared", r"\bcleared\b"),
+    ("charged", r"\bcharged with\b"),
+    ("convicted", r"\b(?:convicted|found guilty|pleaded guilty)\b"),
+    ("acquitted", r"\b(?:acquitted|found not guilty)\b"),
+    ("resigned", r"\bresigned\b"),
+    ("under investigation", r"\bunder investigation\b|\blaunched an investigation\b"),
+)
+_ALLEGATIONS: tuple[tuple[str, str], ...] = (
+    ("sexual misconduct", r"\bsexual\b|abuse of (?:position|power)|inappropriate relationship"),
+    ("violence", r"\bexcessive force\b|\bassault(?:ed|ing)?\b|\bpunch(?:ed|ing)?\b"),
+    ("dishonesty", r"\bdishonest|\blied\b|\bfalse statement|\bperjury\b"),
+    ("discrimination", r"\bracis[tm]|\bracial\b|\bdiscriminat|\bhomophobic|\bmisogyn"),
+    ("data misuse", r"\bpolice (?:computer|database|systems?)\b|\bdata protection\b"),
+    ("driving", r"\bpursuit\b|\bpolice chase\b|\bcrash(?:ed)?\b"),
+    ("death or serious injury", r"\bdeath in custody\b|\bdied\b|\bserious injur"),
+    ("firearms discharge", r"\bshot\b|\bshooting\b|\bopened fire\b|\bgunfire\b"),
+)
+_OUTCOME_RE = tuple((norm, re.compile(p, re.IGNORECASE)) for norm, p in _OUTCOMES)
+_ALLEGATION_RE = tuple((norm, re.compile(p, re.IGNORECASE)) for norm, p in _ALLEGATIONS)
+
+
+def _first_of_each(
+    text: str, table: tuple[tuple[str, re.Pattern[str]], ...]
+) -> tuple[Mention, ...]:
+    found = []
+    for norm, pattern in table:
+        match = pattern.search(text)
+        if match:
+            found.append(Mention(match.group(0), norm, match.start(), match.end()))
+    return tuple(sorted(found, key=lambda m: m.start))
+
+
+def find_outcomes(text: str, _article: Article) -> tuple[Mention, ...]:
+    """Find outcomes (first mention of each kind)."""
+    return _first_of_each(text, _OUTCOME_RE)
+
+
+def find_allegations(text: str, _article: Article) -> tuple[Mention, ...]:
+    """Find allegation types (first mention of each kind)."""
+    return _first_of_each(text, _ALLEGATION_RE)

@@ -1,0 +1,27 @@
+"""Reference numbers: IOPC case numbers (``2017/097039``) and court case numbers."""
+
+from __future__ import annotations
+
+import re
+
+from caselink.models import Article, Mention
+
+__all__ = ["find_references"]
+
+_IOPC = re.compile(r"\b((?:19|20)\d{2})/(\d{5,7})\b")
+_COURT = re.compile(
+    r"\b(?:case|docket)\s+(?:no\.?|number)\s*([A-Z0-9][A-Z0-9/-]{4,20})\b", re.IGNORECASE
+)
+
+
+def find_references(text: str, _article: Article) -> tuple[Mention, ...]:
+    """Find reference numbers; norm is the number without spaces, upper case."""
+    found = [
+        Mention(m.group(0), f"{m.group(1)}/{m.group(2)}", m.start(), m.end(), role="iopc")
+        for m in _IOPC.finditer(text)
+    ]
+    found += [
+        Mention(m.group(1), m.group(1).upper(), m.start(1), m.end(1), role="court")
+        for m in _COURT.finditer(text)
+    ]
+    return tuple(sorted(found, key=lambda m: m.start))

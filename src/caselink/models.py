@@ -1,0 +1,782 @@
+"""Frozen records passed between the pipeline stages.
+
+Every stage takes records from here and returns records from here; nothing mutable crosses a stage
+boundary. Collections inside records are tuples (or read-only mappings), so records hash and compare
+by value.
+
+The flow::
+
+    Article ─▶ ArticleFields, Signature ─▶ CandidatePair ─▶ ComparisonVector ─▶ ScoredPair
+           ─▶ Incident ─▶ Case ─▶ Resolution
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import types
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from caselink._types import ArticleId, CaseId, FieldName, PairKey
+from caselink.errors import InputError
+
+__all__ = [
+    "MENTION_FIELDS",
+    "NULL_LEVEL",
+    "Article",
+    "ArticleFields",
+    "CandidatePair",
+    "Case",
+    "CaseField",
+    "CleanText",
+    "ComparisonVector",
+    "Contribution",
+    "FieldComparison",
+    "Incident",
+    "Mention",
+    "Profile",
+    "Reject",
+    "Resolution",
+    "ScoredPair",
+    "Signature",
+    "TimelineEntry",
+    "pair_key",
+]
+
+_ARTICLE_KEYS = frozenset({"id", "title", "text", "published", "source", "url"})
+
+
+def pair_key(a: ArticleId, b: ArticleId) -> PairKey:
+    """Return the unordered pair ``(a, b)`` in canonical ``(smaller, larger)`` order.
+
+    Examples:
+        >>> pair_key("b", "a")
+        ('a', 'b')
+    """
+    return (a, b) if a <= b else (b, a)
+
+
+# Typed converters: attrs' mypy plugin needs a concrete parameter type per field.
+def _tuple_of_article(values: Iterable[Article]) -> tuple[Article, ...]:
+    return tuple(values)
+
+
+def _tuple_of_articlefields(values: Iterable[ArticleFields]) -> tuple[ArticleFields, ...]:
+    return tuple(values)
+
+
+def _tuple_of_case(values: Iterable[Case]) -> tuple[Case, ...]:
+    return tuple(values)
+
+
+def _tuple_of_casefield(values: Iterable[CaseField]) -> tuple[CaseField, ...]:
+    return tuple(values)
+
+
+def _tuple_of_contribution(values: Iterable[Contribution]) -> tuple[Contribution, ...]:
+    return tuple(values)
+
+
+def _tuple_of_fieldcomparison(values: Iterable[FieldComparison]) -> tuple[FieldComparison, ...]:
+    return tuple(values)
+
+
+def _tuple_of_reject(values: Iterable[Reject]) -> tuple[Reject, ...]:
+    return tuple(values)
+
+
+def _tuple_of_scoredpair(values: Iterable[ScoredPair]) -> tuple[ScoredPair, ...]:
+    return tuple(values)
+
+
+def _tuple_of_timelineentry(values: Iterable[TimelineEntry]) -> tuple[TimelineEntry, ...]:
+    return tuple(values)
+
+
+def _tuple_of_str(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _tuple_of_tuple_str_int(values: Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    return tuple(values)
+
+
+def _sorted_rules(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(values)))
+
+
+def _sorted_ids(values: Iterable[ArticleId]) -> tuple[ArticleId, ...]:
+    return tuple(sorted(values))
+
+
+def _readonly_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return types.MappingProxyType(dict(value or {}))
+
+
+def _parse_date(
+    value: object, *, article_id: str | None, source: str | None, line: int | None
+) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    msg = (
+        f"field 'published' of article {article_id!r} must be an ISO date such as '2021-10-15' "
+        f"(or null), got {value!r}; fix the date or remove the key"
+    )
+    raise InputError(msg, article_id=article_id, field="published", source=source, line=line)
+
+
+def _optional_str(
+    row: Mapping[str, Any],
+    key: str,
+    *,
+    article_id: str | None,
+    source: str | None,
+    line: int | None,
+) -> str | None:
+    value = row.get(key)
+    if value is None or isinstance(value, str):
+        return value or None
+    msg = (
+        f"field {key!r} of article {article_id!r} must be a string or null, "
+        f"got {type(value).__name__} {value!r}"
+    )
+    raise InputError(msg, article_id=article_id, field=key, source=source, line=line)
+
+
+@attrs.frozen
+class Article:
+    """One news article as given by a feed.
+
+    Build it with `Article.from_mapping`, which validates and explains bad input, rather than by
+    calling the class with an unchecked row.
+
+    Attributes:
+        id: the article's id; a stable content hash (``"sha1:..."``) when the input had none.
+        title: the headline, or ``""``.
+        text: the body text as given (display text; boilerplate is removed only for matching).
+        published: the publication date, when known.
+        source: the outlet (host name or feed name), when known.
+        url: the article's address, when known.
+        meta: any other keys of the input record. Never used for linking.
+    """
+
+    id: ArticleId
+    title: str
+    text: str
+    published: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    meta: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_readonly_mapping, eq=False, hash=False, repr=False
+    )
+
+    @property
+    def full_text(self) -> str:
+        """Title and body joined by a blank line; every extracted span indexes into this string."""
+        if not self.title:
+            return self.text
+        return f"{self.title}\n\n{self.text}"
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-1 of the fields that matter for linking (title, text, date, source, url)."""
+        return _content_hash(self.title, self.text, self.published, self.source, self.url)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the article as a JSON-ready mapping (meta keys are put back at the top level)."""
+        row: dict[str, Any] = dict(self.meta)
+        row.update(
+            id=self.id,
+            title=self.title,
+            text=self.text,
+            published=self.published.isoformat() if self.published else None,
+            source=self.source,
+            url=self.url,
+        )
+        return row
+
+    @classmethod
+    def from_mapping(
+        cls, row: Mapping[str, Any], *, source: str | None = None, line: int | None = None
+    ) -> Article:
+        """Validate one input record and build an `Article`.
+
+        Args:
+            row: a mapping with ``text`` (required string, may be empty) and optional ``id``,
+                ``title``, ``published`` (ISO date), ``source`` and ``url``; other keys go to ``meta``.
+            source: the file the record came from, used in error messages.
+            line: the record's 1-based line number in ``source``, used in error messages.
+
+        Raises:
+            InputError: naming the record, the field, what was expected and how to fix it.
+
+        Examples:
+            >>> Article.from_mapping({"id": "a1", "title": "PC dismissed", "text": "..."}).id
+            'a1'
+        """
+        where = f" (line {line} of {source})" if line is not None and source else ""
+        if not isinstance(row, Mapping):
+            msg = f"each record{where} must be a JSON object with at least a 'text' key, got {type(row).__name__}"
+            raise InputError(msg, source=source, line=line)
+        raw_id = row.get("id")
+        if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, str | int)):
+            msg = f"field 'id'{where} must be a string or an integer, got {raw_id!r}; use a unique string id"
+            raise InputError(msg, field="id", source=source, line=line)
+        article_id = None if raw_id is None or raw_id == "" else str(raw_id)
+        if "text" not in row or not isinstance(row["text"], str):
+            got = (
+                "no 'text' key"
+                if "text" not in row
+                else f"{type(row['text']).__name__} {row['text']!r}"
+            )
+            msg = (
+                f"article {article_id!r}{where} needs a string 'text' (the body; it may be empty), "
+                f"got {got}; add the body text under the key 'text'"
+            )
+            raise InputError(msg, article_id=article_id, field="text", source=source, line=line)
+        title = _optional_str(row, "title", article_id=article_id, source=source, line=line) or ""
+        text = row["text"]
+        published = _parse_date(
+            row.get("published"), article_id=article_id, source=source, line=line
+        )
+        outlet = _optional_str(row, "source", article_id=article_id, source=source, line=line)
+        url = _optional_str(row, "url", article_id=article_id, source=source, line=line)
+        if article_id is None:
+            article_id = "sha1:" + _content_hash(title, text, published, outlet, url)[:16]
+        meta = {k: v for k, v in row.items() if k not in _ARTICLE_KEYS}
+        return cls(
+            id=article_id,
+            title=title.strip(),
+            text=text,
+            published=published,
+            source=outlet,
+            url=url,
+            meta=meta,
+        )
+
+
+def _content_hash(
+    title: str, text: str, published: dt.date | None, source: str | None, url: str | None
+) -> str:
+    payload = json.dumps(
+        [title, text, published.isoformat() if published else None, source, url], ensure_ascii=False
+    )
+    return hashlib.sha1(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+@attrs.frozen
+class Reject:
+    """An input record that was set aside, with the reason.
+
+    Attributes:
+        source: the file (or ``"<iterable>"``) the record came from.
+        line: its 1-based line number, when it came from a file of lines.
+        article_id: its id, when one could be read.
+        field: the offending field, when one is to blame.
+        reason: what was wrong and how to fix it.
+    """
+
+    source: str
+    line: int | None
+    article_id: ArticleId | None
+    field: str | None
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the reject as a JSON-ready mapping."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class CleanText:
+    """An article's text prepared for matching: normalised, boilerplate removed.
+
+    Attributes:
+        article_id: the article it came from.
+        text: title and body, normalised, without boilerplate sentences.
+        short: the cleaned text is too short to shingle without false matches.
+        removed: how many boilerplate sentences were removed.
+    """
+
+    article_id: ArticleId
+    text: str
+    short: bool = False
+    removed: int = 0
+
+
+@attrs.frozen
+class Mention:
+    """One extracted value, with the text it came from.
+
+    Attributes:
+        text: the surface form as written, e.g. ``"the Met"``.
+        norm: the normalised form used for matching, e.g. ``"metropolitan police service"``.
+        start: start offset of the span in `Article.full_text`.
+        end: end offset (exclusive) of the span in `Article.full_text`.
+        role: a qualifier whose meaning depends on the field: an officer's rank, a person's role,
+            a place's level (``"city"``, ``"county"``, ...), a date's granularity.
+    """
+
+    text: str
+    norm: str
+    start: int
+    end: int
+    role: str | None = None
+
+
+def _mentions(values: Iterable[Mention]) -> tuple[Mention, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class ArticleFields:
+    """The facts one article states. Unknown is empty (or ``None``), never a guess.
+
+    Attributes:
+        article_id: the article these facts came from.
+        agencies: police forces and departments (norm = canonical name).
+        oversight_bodies: complaint and conduct bodies (norm = canonical name).
+        officers: officers named or described (norm = name or ``""`` for rank only; role = rank).
+        people: other named people (norm = normalised name; role = victim, spokesperson, ...).
+        places: towns, counties, regions, countries (norm = canonical name; role = level).
+        event_dates: dates of the events (norm = ISO date, month ``YYYY-MM`` or year; role = granularity).
+        outcomes: outcomes such as ``"dismissed without notice"``.
+        allegations: allegation types from a small taxonomy.
+        references: case and reference numbers.
+        killed: number of people killed, when stated.
+        injured: number of people injured, when stated.
+    """
+
+    article_id: ArticleId
+    agencies: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
+    oversight_bodies: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
+    officers: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
+    people: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
+    places: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
+    event_dates: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
+    outcomes: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
+    allegations: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
+    references: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
+    killed: int | None = None
+    injured: int | None = None
+
+    def norms(self, name: FieldName) -> tuple[str, ...]:
+        """Return the distinct normalised values of a mention field, in first-seen order."""
+        mentions: tuple[Mention, ...] = getattr(self, name)
+        return tuple(dict.fromkeys(m.norm for m in mentions if m.norm))
+
+
+MENTION_FIELDS: tuple[FieldName, ...] = (
+    "agencies",
+    "oversight_bodies",
+    "officers",
+    "people",
+    "places",
+    "event_dates",
+    "outcomes",
+    "allegations",
+    "references",
+)
+"""The `ArticleFields` attributes that hold mentions, in display order."""
+
+
+@attrs.frozen
+class Signature:
+    """A MinHash signature of an article's cleaned text.
+
+    Attributes:
+        article_id: the article it summarises.
+        hashvalues: ``num_perm`` unsigned 32-bit little-endian values (4 bytes each).
+        num_shingles: how many distinct shingles went in; 0 marks a text too short to index.
+    """
+
+    article_id: ArticleId
+    hashvalues: bytes = attrs.field(repr=False)
+    num_shingles: int
+
+
+@attrs.frozen
+class Profile:
+    """The compact per-article state that the pairwise stages need.
+
+    Attributes:
+        article_id: the article.
+        published: its publication date, when known.
+        source: its outlet, when known.
+        fields: its extracted facts.
+        signature: its MinHash signature.
+    """
+
+    article_id: ArticleId
+    published: dt.date | None
+    source: str | None
+    fields: ArticleFields
+    signature: Signature
+
+
+@attrs.frozen(order=True)
+class CandidatePair:
+    """Two articles worth comparing, and the blocking rules that proposed them.
+
+    ``a < b`` always holds; build pairs with `CandidatePair.of` to get the order right.
+    """
+
+    a: ArticleId
+    b: ArticleId = attrs.field()
+    rules: tuple[str, ...] = attrs.field(default=(), converter=_sorted_rules, order=False)
+
+    @b.validator
+    def _check_order(self, _attribute: attrs.Attribute[ArticleId], value: ArticleId) -> None:
+        if not self.a < value:
+            msg = f"CandidatePair needs a < b, got a={self.a!r}, b={value!r}; build it with CandidatePair.of(a, b)"
+            raise ValueError(msg)
+
+    @classmethod
+    def of(cls, x: ArticleId, y: ArticleId, rules: Iterable[str] = ()) -> CandidatePair:
+        """Build a pair in canonical order.
+
+        Examples:
+            >>> CandidatePair.of("b", "a", ["lsh"])
+            CandidatePair(a='a', b='b', rules=('lsh',))
+        """
+        a, b = pair_key(x, y)
+        return cls(a, b, tuple(rules))
+
+    @property
+    def key(self) -> PairKey:
+        """The pair as a ``(a, b)`` tuple."""
+        return (self.a, self.b)
+
+
+NULL_LEVEL = -1
+"""The level index of the Null level: a value is missing on either side."""
+
+
+@attrs.frozen
+class FieldComparison:
+    """The outcome of one comparison on one pair.
+
+    Attributes:
+        name: the comparison's name, e.g. ``"officer"``.
+        level: the level index: ``-1`` is Null (a value is missing), ``0`` the strongest agreement,
+            higher numbers weaker agreement; the last level is Else.
+        label: the level's label, e.g. ``"exact"``, ``"within 7 days"``, ``"else"``.
+        similarity: the raw similarity on the 0–1 scale, or ``None`` for the Null level.
+        detail: the values that decided the level, for explanations, e.g. ``"'Andrew Turner'"``.
+    """
+
+    name: str
+    level: int
+    label: str
+    similarity: float | None = None
+    detail: str = ""
+
+
+@attrs.frozen
+class ComparisonVector:
+    """Every comparison of one candidate pair."""
+
+    a: ArticleId
+    b: ArticleId
+    comparisons: tuple[FieldComparison, ...] = attrs.field(converter=_tuple_of_fieldcomparison)
+    rules: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+
+
+@attrs.frozen
+class Contribution:
+    """How much one comparison moved a pair's match weight (in bits, log2 of a likelihood ratio)."""
+
+    name: str
+    label: str
+    weight: float
+    detail: str = ""
+
+    def describe(self) -> str:
+        """Return the contribution as a short phrase, e.g. ``"officer exact 'Andrew Turner' (+9.1)"``."""
+        detail = f" {self.detail}" if self.detail else ""
+        return f"{self.name} {self.label}{detail} ({self.weight:+.1f})"
+
+
+@attrs.frozen
+class ScoredPair:
+    """A candidate pair with its match weight, probability and the reason for both.
+
+    Attributes:
+        a: the smaller article id.
+        b: the larger article id.
+        match_weight: the prior plus every contribution, in bits.
+        probability: the match probability implied by ``match_weight``.
+        contributions: one entry per comparison, the "why" of the score.
+        rules: the blocking rules that proposed the pair.
+    """
+
+    a: ArticleId
+    b: ArticleId
+    match_weight: float
+    probability: float
+    contributions: tuple[Contribution, ...] = attrs.field(converter=_tuple_of_contribution)
+    rules: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+
+    @property
+    def key(self) -> PairKey:
+        """The pair as a ``(a, b)`` tuple."""
+        return (self.a, self.b)
+
+    def explain(self) -> str:
+        """Return one readable sentence with the strongest reasons first.
+
+        Examples:
+            >>> ScoredPair("a", "b", 3.0, 0.89, [Contribution("agency", "exact", 3.2, "'Met'")]).explain()
+            "a ~ b: p=0.890 (weight +3.0): agency exact 'Met' (+3.2)"
+        """
+        ordered = sorted(self.contributions, key=lambda c: (-abs(c.weight), c.name))
+        reasons = (
+            ", ".join(c.describe() for c in ordered if c.weight != 0.0) or "no informative field"
+        )
+        return f"{self.a} ~ {self.b}: p={self.probability:.3f} (weight {self.match_weight:+.1f}): {reasons}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the pair as a JSON-ready mapping."""
+        return {
+            "a": self.a,
+            "b": self.b,
+            "match_weight": round(self.match_weight, 4),
+            "probability": round(self.probability, 6),
+            "rules": list(self.rules),
+            "contributions": [
+                {
+                    "field": c.name,
+                    "level": c.label,
+                    "weight": round(c.weight, 4),
+                    "detail": c.detail,
+                }
+                for c in self.contributions
+            ],
+            "explanation": self.explain(),
+        }
+
+
+@attrs.frozen
+class Incident:
+    """A cluster of articles judged to report one real-world case.
+
+    Attributes:
+        incident_id: a stable function of the member ids (see `caselink.cluster.incident_id`).
+        article_ids: the members, sorted.
+        split_by_constraint: whether clustering had to split a linked group to honour a cannot-link.
+    """
+
+    incident_id: CaseId
+    article_ids: tuple[ArticleId, ...] = attrs.field(converter=_sorted_ids)
+    split_by_constraint: bool = False
+
+
+@attrs.frozen
+class CaseField:
+    """One canonical fact of a case, with where it came from.
+
+    Attributes:
+        name: the field, e.g. ``"agency"``.
+        value: the chosen value (the normalised form, as displayed).
+        article_ids: the articles that state the chosen value.
+        alternatives: other values seen, each with the number of articles stating it.
+        conflict: whether the alternatives contradict the chosen value (for single-valued fields).
+    """
+
+    name: FieldName
+    value: str
+    article_ids: tuple[ArticleId, ...] = attrs.field(converter=_tuple_of_str)
+    alternatives: tuple[tuple[str, int], ...] = attrs.field(
+        default=(), converter=_tuple_of_tuple_str_int
+    )
+    conflict: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the field as a JSON-ready mapping."""
+        return {
+            "value": self.value,
+            "article_ids": list(self.article_ids),
+            "alternatives": [{"value": v, "support": n} for v, n in self.alternatives],
+            "conflict": self.conflict,
+        }
+
+
+@attrs.frozen
+class TimelineEntry:
+    """One article in a case's timeline."""
+
+    date: dt.date | None
+    article_id: ArticleId
+    kind: Literal["first report", "follow-up", "undated"]
+    source: str | None
+    title: str
+
+
+@attrs.frozen
+class Case:
+    """A real-world case: its articles, the facts they agree on with provenance, and its timeline.
+
+    Attributes:
+        case_id: stable across re-runs and input order.
+        article_ids: the member articles, sorted.
+        fields: canonical facts with provenance.
+        first_seen: the earliest publication date among the members.
+        last_seen: the latest publication date among the members.
+        outlets: the distinct sources, sorted.
+        timeline: the members ordered by date.
+        headline: the title chosen to name the case.
+    """
+
+    case_id: CaseId
+    article_ids: tuple[ArticleId, ...] = attrs.field(converter=_tuple_of_str)
+    fields: tuple[CaseField, ...] = attrs.field(default=(), converter=_tuple_of_casefield)
+    first_seen: dt.date | None = None
+    last_seen: dt.date | None = None
+    outlets: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    timeline: tuple[TimelineEntry, ...] = attrs.field(default=(), converter=_tuple_of_timelineentry)
+    headline: str = ""
+
+    def field(self, name: FieldName) -> CaseField | None:
+        """Return the canonical field called ``name``, or ``None`` when no article stated it."""
+        return next((f for f in self.fields if f.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the case as a JSON-ready mapping (the line format of ``cases.jsonl``)."""
+        return {
+            "case_id": self.case_id,
+            "headline": self.headline,
+            "article_ids": list(self.article_ids),
+            "size": len(self.article_ids),
+            "first_seen": self.first_seen.isoformat() if self.first_seen else None,
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "outlets": list(self.outlets),
+            "fields": {f.name: f.to_dict() for f in self.fields},
+            "timeline": [
+                {
+                    "date": e.date.isoformat() if e.date else None,
+                    "article_id": e.article_id,
+                    "kind": e.kind,
+                    "source": e.source,
+                    "title": e.title,
+                }
+                for e in self.timeline
+            ],
+        }
+
+
+@attrs.frozen
+class Resolution:
+    """The result of `caselink.resolve`: cases, the scored pairs behind them, and the run manifest.
+
+    Attributes:
+        articles: the accepted articles, sorted by id.
+        fields: the facts extracted from each article, in the order of ``articles``.
+        cases: one case per cluster, singletons included, sorted by case id.
+        pairs: every scored candidate pair, sorted by key.
+        links: the scored pairs that hold the cases together (a subset of ``pairs``).
+        rejects: the input records that were set aside, with reasons.
+        manifest: the configuration, fitted parameters, package versions, counts and timings.
+    """
+
+    articles: tuple[Article, ...] = attrs.field(converter=_tuple_of_article)
+    fields: tuple[ArticleFields, ...] = attrs.field(converter=_tuple_of_articlefields, repr=False)
+    cases: tuple[Case, ...] = attrs.field(converter=_tuple_of_case)
+    pairs: tuple[ScoredPair, ...] = attrs.field(converter=_tuple_of_scoredpair, repr=False)
+    links: tuple[ScoredPair, ...] = attrs.field(converter=_tuple_of_scoredpair, repr=False)
+    rejects: tuple[Reject, ...] = attrs.field(default=(), converter=_tuple_of_reject)
+    manifest: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_readonly_mapping, eq=False, hash=False, repr=False
+    )
+
+    def assignments(self) -> dict[ArticleId, CaseId]:
+        """Return the case id of every accepted article."""
+        return {aid: case.case_id for case in self.cases for aid in case.article_ids}
+
+    def case_of(self, article_id: ArticleId) -> Case:
+        """Return the case holding ``article_id``.
+
+        Raises:
+            KeyError: when no accepted article has that id.
+        """
+        for case in self.cases:
+            if article_id in case.article_ids:
+                return case
+        msg = f"no accepted article has id {article_id!r}; check rejects for it"
+        raise KeyError(msg)
+
+    def pair(self, a: ArticleId, b: ArticleId) -> ScoredPair | None:
+        """Return the scored pair of ``a`` and ``b`` (in either order), or ``None`` if never compared."""
+        key = pair_key(a, b)
+        return next((p for p in self.pairs if p.key == key), None)
+
+    def explain(self, a: ArticleId, b: ArticleId) -> str:
+        """Explain why ``a`` and ``b`` are, or are not, in one case, in one sentence.
+
+        Raises:
+            KeyError: when either id is not an accepted article.
+        """
+        case_a, case_b = self.case_of(a), self.case_of(b)
+        verdict = "same case" if case_a.case_id == case_b.case_id else "different cases"
+        scored = self.pair(a, b)
+        if scored is None:
+            return f"{verdict}: {a} and {b} were never compared (no shared text or field key)"
+        return f"{verdict}: {scored.explain()}"
+
+    def write(self, out_dir: str | Path) -> Path:
+        """Write ``assignments.jsonl``, ``cases.jsonl``, ``pairs.jsonl``, ``rejects.jsonl`` and ``manifest.json``.
+
+        Returns:
+            The output directory.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        _write_jsonl(
+            out / "assignments.jsonl",
+            (
+                {"article_id": aid, "case_id": cid}
+                for aid, cid in sorted(self.assignments().items())
+            ),
+        )
+        _write_jsonl(out / "cases.jsonl", (case.to_dict() for case in self.cases))
+        _write_jsonl(out / "pairs.jsonl", (p.to_dict() for p in self.links))
+        _write_jsonl(out / "rejects.jsonl", (r.to_dict() for r in self.rejects))
+        (out / "manifest.json").write_text(
+            json.dumps(_plain(self.manifest), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        return out
+
+    def __repr__(self) -> str:
+        multi = sum(1 for c in self.cases if len(c.article_ids) > 1)
+        return (
+            f"<Resolution: {len(self.articles)} articles in {len(self.cases)} cases "
+            f"({multi} with several articles), {len(self.links)} links, {len(self.rejects)} rejects>"
+        )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")

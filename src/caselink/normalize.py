@@ -1,0 +1,158 @@
+"""Text normalisation and corpus-level boilerplate removal.
+
+`normalize_text` is idempotent: applying it twice gives the same text as applying it once. Boilerplate
+(donation appeals, comment policies, cookie notices, "READ MORE" lists) is found from the corpus itself:
+a sentence is boilerplate when it recurs in several articles of one outlet, or in articles of many
+outlets. Only the text used for matching loses it; `Article.text` is kept as given for display.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from caselink.config import NormalizeConfig
+from caselink.models import Article, CleanText
+
+__all__ = ["Boilerplate", "clean_text", "find_boilerplate", "normalize_text", "sentences"]
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+_SPACES = re.compile(r"[ \t\f\v\u200b]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+
+
+def normalize_text(text: str) -> str:
+    """Return ``text`` in NFKC form with plain quotes and dashes and tidy whitespace.
+
+    Line breaks are kept (at most one blank line in a row); runs of spaces become one space.
+
+    Examples:
+        >>> normalize_text("  \\u201cSacked\\u201d  officer\\u2019s   appeal ")
+        '"Sacked" officer\\'s appeal'
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = "\n".join(
+        _SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")
+    )
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def sentences(text: str) -> Iterator[str]:
+    """Yield the non-empty sentences (or lines) of a normalised text."""
+    for part in _SENTENCE_END.split(text):
+        part = part.strip()  # noqa: PLW2901 - a tidy copy of the loop value
+        if part:
+            yield part
+
+
+def _sentence_key(sentence: str) -> str:
+    return " ".join(sentence.lower().split())
+
+
+@attrs.frozen
+class Boilerplate:
+    """Sentences found to be boilerplate, by outlet (``None`` holds those found across outlets)."""
+
+    by_source: dict[str | None, frozenset[str]] = attrs.field(factory=dict, hash=False)
+
+    def is_boilerplate(self, sentence: str, source: str | None) -> bool:
+        """Whether ``sentence`` is boilerplate for articles of ``source``."""
+        key = _sentence_key(sentence)
+        return key in self.by_source.get(None, frozenset()) or key in self.by_source.get(
+            source, frozenset()
+        )
+
+    @property
+    def size(self) -> int:
+        """How many boilerplate sentences were found in all."""
+        return sum(len(v) for v in self.by_source.values())
+
+
+def find_boilerplate(
+    articles: Iterable[Article], config: NormalizeConfig | None = None
+) -> Boilerplate:
+    """Find the sentences that recur across articles of one outlet, or across many outlets.
+
+    Args:
+        articles: the corpus.
+        config: thresholds; the defaults need a sentence in 3 articles of one outlet, or in articles
+            of 5 outlets.
+
+    Examples:
+        >>> arts = [Article(str(i), "", f"Story {i} here. Subscribe now for only one pound a week.",
+        ...                 source="echo") for i in range(3)]
+        >>> find_boilerplate(arts).size
+        1
+    """
+    cfg = config or NormalizeConfig()
+    per_source: dict[str | None, Counter[str]] = defaultdict(Counter)
+    sources_of: dict[str, set[str | None]] = defaultdict(set)
+    for article in articles:
+        keys = {
+            _sentence_key(s)
+            for s in sentences(normalize_text(article.text))
+            if len(s) >= cfg.boilerplate_min_chars
+        }
+        per_source[article.source].update(keys)
+        for key in keys:
+            sources_of[key].add(article.source)
+    found: dict[str | None, frozenset[str]] = {}
+    for source, counts in per_source.items():
+        if source is None:
+            continue
+        recurring = frozenset(k for k, n in counts.items() if n >= cfg.boilerplate_min_articles)
+        if recurring:
+            found[source] = recurring
+    across = frozenset(
+        k for k, srcs in sources_of.items() if len(srcs) >= cfg.boilerplate_min_sources
+    )
+    if across:
+        found[None] = across
+    return Boilerplate(found)
+
+
+def clean_text(
+    article: Article, boilerplate: Boilerplate | None = None, config: NormalizeConfig | None = None
+) -> CleanText:
+    """Return the article's title and body, normalised and without boilerplate sentences.
+
+    Examples:
+        >>> clean_text(Article("a", "Title", "Body text.")).text
+        'Title\\n\\nBody text.'
+    """
+    cfg = config or NormalizeConfig()
+    kept: list[str] = []
+    removed = 0
+    for line in normalize_text(article.text).split("\n"):
+        parts = list(sentences(line))
+        survivors = [
+            s
+            for s in parts
+            if boilerplate is None or not boilerplate.is_boilerplate(s, article.source)
+        ]
+        removed += len(parts) - len(survivors)
+        if survivors:
+            kept.append(" ".join(survivors))
+    body = "\n".join(kept)
+    title = normalize_text(article.title)
+    text = f"{title}\n\n{body}" if title and body else title or body
+    return CleanText(article.id, text, short=len(body) < cfg.min_text_chars, removed=removed)

@@ -1,0 +1,116 @@
+"""Hypothesis strategies shared by the tests: articles, corpora, configs and scored pairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import strategies as st
+
+from caselink.config import (
+    BlockingConfig,
+    ClusterConfig,
+    CompareConfig,
+    Config,
+    NormalizeConfig,
+    ShingleConfig,
+)
+from caselink.models import Article, ScoredPair
+
+FORCES = (
+    "Nottinghamshire Police",
+    "the Met",
+    "Police Scotland",
+    "Kent Police",
+    "Leeds Police Department",
+)
+OFFICERS = (
+    "PC Andrew Turner",
+    "Sergeant Mary Okafor",
+    "Constable Liam Brody",
+    "Inspector Tom Reyes",
+)
+OUTCOMES = (
+    "was dismissed without notice",
+    "received a final written warning",
+    "was cleared",
+    "resigned",
+)
+FILLER = (
+    "The hearing heard evidence from several witnesses.",
+    "A spokesperson said the force would not comment further.",
+    "The complaint was made by a member of the public.",
+    "Officers attended the scene shortly after midnight.",
+    "The investigation took several months to complete.",
+)
+
+article_ids = st.text(alphabet="abcdefghij0123456789", min_size=1, max_size=8)
+dates = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2025, 12, 31))
+
+
+@st.composite
+def news_article(draw: st.DrawFn, article_id: str | None = None) -> Article:
+    """A short synthetic police-misconduct article."""
+    aid = article_id if article_id is not None else draw(article_ids)
+    force, officer, outcome = (
+        draw(st.sampled_from(FORCES)),
+        draw(st.sampled_from(OFFICERS)),
+        draw(st.sampled_from(OUTCOMES)),
+    )
+    filler = draw(st.lists(st.sampled_from(FILLER), max_size=4))
+    text = " ".join([f"{officer} of {force} {outcome}.", *filler])
+    return Article(
+        id=aid,
+        title=draw(st.sampled_from(("", f"{force} officer {outcome}", "Misconduct hearing"))),
+        text=text,
+        published=draw(st.none() | dates),
+        source=draw(st.none() | st.sampled_from(("echo.example", "post.example", "times.example"))),
+    )
+
+
+@st.composite
+def corpora(draw: st.DrawFn, max_size: int = 12) -> list[Article]:
+    """A list of synthetic articles with distinct ids."""
+    ids = draw(st.lists(article_ids, min_size=1, max_size=max_size, unique=True))
+    return [draw(news_article(aid)) for aid in ids]
+
+
+configs = st.builds(
+    Config,
+    normalize=st.builds(
+        NormalizeConfig,
+        boilerplate_min_articles=st.integers(2, 10),
+        min_text_chars=st.integers(0, 500),
+    ),
+    shingle=st.builds(
+        ShingleConfig,
+        k=st.integers(1, 6),
+        num_perm=st.sampled_from((64, 128, 256)),
+        seed=st.integers(0, 2**31),
+    ),
+    blocking=st.builds(
+        BlockingConfig, lsh_threshold=st.floats(0.1, 0.9), max_block_size=st.integers(2, 200)
+    ),
+    compare=st.builds(
+        CompareConfig,
+        date_days=st.lists(st.integers(0, 400), min_size=1, max_size=4, unique=True).map(
+            lambda d: tuple(sorted(d))
+        ),
+    ),
+    cluster=st.builds(ClusterConfig, threshold=st.floats(0.01, 1.0)),
+    progress=st.none() | st.booleans(),
+    workers=st.integers(1, 8),
+)
+
+
+@st.composite
+def scored_pairs(draw: st.DrawFn, ids: list[str]) -> list[ScoredPair]:
+    """Scored pairs over the given article ids."""
+    pairs = draw(
+        st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), max_size=3 * len(ids))
+    )
+    out = {}
+    for x, y in pairs:
+        if x != y:
+            a, b = min(x, y), max(x, y)
+            out[(a, b)] = ScoredPair(a, b, 0.0, draw(st.floats(0.0, 1.0)), ())
+    return list(out.values())

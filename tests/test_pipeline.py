@@ -1,0 +1,91 @@
+"""End to end: partitions, order invariance, determinism and the labelled corpora."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import caselink
+from caselink import Article, read_articles, resolve
+
+from .strategies import corpora
+
+
+def _partition(resolution: caselink.Resolution) -> set[frozenset[str]]:
+    return {frozenset(c.article_ids) for c in resolution.cases}
+
+
+@given(corpora())
+def test_output_is_a_partition_of_accepted_articles(articles: list[Article]) -> None:
+    """Every accepted article is in exactly one case, singletons included."""
+    resolution = resolve(articles)
+    members = [aid for case in resolution.cases for aid in case.article_ids]
+    assert sorted(members) == sorted(a.id for a in articles)
+    assert len(set(members)) == len(members)
+
+
+@given(corpora(), st.randoms(use_true_random=False))
+def test_permuting_input_changes_nothing(articles: list[Article], rng) -> None:
+    """Shuffled input gives the same cases, case ids and links."""
+    shuffled = list(articles)
+    rng.shuffle(shuffled)
+    first, second = resolve(articles), resolve(shuffled)
+    assert first.cases == second.cases
+    assert first.links == second.links
+
+
+def test_linked_pairs_are_within_cases(example_articles) -> None:
+    """Every link joins two articles of the same case, and carries a readable explanation."""
+    resolution = resolve(read_articles(example_articles))
+    case_of = resolution.assignments()
+    assert resolution.links
+    for pair in resolution.links:
+        assert case_of[pair.a] == case_of[pair.b]
+        assert pair.explain().startswith(f"{pair.a} ~ {pair.b}: p=")
+
+
+def test_example_corpus_gold_partition(example_articles, example_gold) -> None:
+    """The bundled example corpus resolves exactly into its gold cases."""
+    resolution = resolve(read_articles(example_articles))
+    gold: dict[str, set[str]] = {}
+    for aid, label in example_gold.items():
+        gold.setdefault(label, set()).add(aid)
+    assert _partition(resolution) == {frozenset(ids) for ids in gold.values()}
+
+
+def test_seeds_partition(shared_data) -> None:
+    """Seeds 001 and 004 form one case; 000, 002 and 003 are each alone."""
+    resolution = resolve(read_articles(shared_data / "seeds"))
+    by_prefix = {aid[:3]: aid for aid in (a.id for a in resolution.articles)}
+    assert {frozenset(x[:3] for x in c.article_ids) for c in resolution.cases} == {
+        frozenset({"001", "004"}),
+        frozenset({"000"}),
+        frozenset({"002"}),
+        frozenset({"003"}),
+    }
+    assert "same case" in resolution.explain(by_prefix["001"], by_prefix["004"])
+    assert "different cases" in resolution.explain(by_prefix["002"], by_prefix["003"])
+
+
+def test_case_records_carry_provenance(example_articles) -> None:
+    """Each case field names articles of that case that state the value."""
+    resolution = resolve(read_articles(example_articles))
+    fields = {f.article_id: f for f in resolution.fields}
+    for case in resolution.cases:
+        for field in case.fields:
+            assert set(field.article_ids) <= set(case.article_ids)
+            assert field.article_ids
+        agency = case.field("agency")
+        if agency is not None:
+            assert all(agency.value in fields[a].norms("agencies") for a in agency.article_ids)
+
+
+def test_rejects_carried_into_resolution(tmp_path) -> None:
+    """Rejected lines reach Resolution.rejects and the accepted ones are resolved."""
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Body"}) + "\n{oops\n")
+    resolution = resolve(read_articles(path))
+    assert [a.id for a in resolution.articles] == ["a"]
+    assert [r.line for r in resolution.rejects] == [2]
