@@ -22,12 +22,10 @@ from caselink.pipeline import resolve
 __all__ = ["main"]
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="caselink", description="Resolve news articles into real-world cases."
-    )
-    parser.add_argument("--version", action="version", version=f"caselink {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+_Subparsers = argparse._SubParsersAction  # noqa: SLF001 - argparse exposes no public name for it
+
+
+def _add_resolve(commands: _Subparsers[argparse.ArgumentParser]) -> None:
     run = commands.add_parser(
         "resolve",
         help="resolve articles into cases",
@@ -45,6 +43,21 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", metavar="FILE", help="a .json or .toml config file")
     run.add_argument("--quiet", action="store_true", help="no progress bars or log messages")
     run.add_argument("-v", "--verbose", action="store_true", help="log each stage's timing")
+    run.set_defaults(handler=_resolve)
+
+
+# Each command registers its own parser and sets ``handler``; add new commands to this tuple.
+_COMMANDS = (_add_resolve,)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="caselink", description="Resolve news articles into real-world cases."
+    )
+    parser.add_argument("--version", action="version", version=f"caselink {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for add_command in _COMMANDS:
+        add_command(commands)
     return parser
 
 
@@ -65,13 +78,16 @@ def _resolve(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``caselink`` command; returns the exit status."""
     args = _parser().parse_args(argv)
-    level = logging.WARNING if args.quiet else logging.INFO if args.verbose else logging.WARNING
-    logging.basicConfig(level=level, format="caselink: %(message)s")
+    verbose = getattr(args, "verbose", False) and not getattr(args, "quiet", False)
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="caselink: %(message)s"
+    )
     try:
-        return _resolve(args)
+        status: int = args.handler(args)
     except CaselinkError as error:
         print(f"caselink: error: {error}", file=sys.stderr)
         return 2
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover
