@@ -22,7 +22,8 @@ from caselink.pipeline import resolve
 __all__ = ["main"]
 
 
-_Subparsers = argparse._SubParsersAction  # noqa: SLF001 - argparse exposes no public name for it
+# argparse exposes no public name for the subparsers action type.
+_Subparsers = argparse._SubParsersAction
 
 
 def _add_resolve(commands: _Subparsers[argparse.ArgumentParser]) -> None:
