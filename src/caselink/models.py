@@ -420,6 +420,8 @@ class Profile:
         source: its outlet, when known.
         fields: its extracted facts.
         signature: its MinHash signature.
+        terms: its most distinctive terms with L2-normalised TF-IDF weights (rare-term vector),
+            sorted by term; empty until a term model has been applied.
     """
 
     article_id: ArticleId
@@ -427,6 +429,7 @@ class Profile:
     source: str | None
     fields: ArticleFields
     signature: Signature
+    terms: tuple[tuple[str, float], ...] = ()
 
 
 @attrs.frozen(order=True)

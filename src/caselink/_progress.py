@@ -1,0 +1,34 @@
+"""Progress bars with ETA for long stages (tqdm), off unless asked for or on an interactive terminal.
+
+Stages take a ``progress`` flag; ``None`` means "on when stderr is a terminal", so scripts, CI and
+notebooks piping output stay quiet by default.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from tqdm import tqdm
+
+__all__ = ["progress_enabled", "track"]
+
+_T = TypeVar("_T")
+
+
+def progress_enabled(progress: bool | None) -> bool:
+    """Resolve a ``progress`` setting: ``None`` shows bars only on an interactive terminal."""
+    if progress is None:
+        return sys.stderr.isatty()
+    return progress
+
+
+def track(
+    items: Iterable[_T], *, desc: str, total: int | None = None, progress: bool | None = None
+) -> Iterator[_T]:
+    """Iterate over ``items``, showing a progress bar with ETA when progress is enabled."""
+    if not progress_enabled(progress):
+        yield from items
+        return
+    yield from tqdm(items, desc=desc, total=total, unit="it", leave=False, dynamic_ncols=True)
