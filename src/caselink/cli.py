@@ -1,6 +1,7 @@
 """The ``caselink`` command.
 
     caselink resolve INPUT [INPUT ...] --out DIR [--config FILE] [--quiet]
+    caselink report OUT_DIR [-o report.html] [--title TITLE]
 
 Exit status 0 when the run completed (even with rejected records, which are summarised); 2 when the
 input or configuration is unusable, with a message saying why.
@@ -12,6 +13,8 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+
+import attrs
 
 from caselink import __version__
 from caselink.config import Config
@@ -47,8 +50,30 @@ def _add_resolve(commands: _Subparsers[argparse.ArgumentParser]) -> None:
     run.set_defaults(handler=_resolve)
 
 
+def _add_report(commands: _Subparsers[argparse.ArgumentParser]) -> None:
+    report = commands.add_parser(
+        "report",
+        help="write a self-contained HTML report of a resolve run",
+        description=(
+            "Write one self-contained HTML file (no network requests) with every case of the "
+            "output directory of `caselink resolve`: searchable, with facts, provenance, timeline "
+            "and the reason for every link."
+        ),
+    )
+    report.add_argument("out_dir", metavar="OUT_DIR", help="the directory `caselink resolve` wrote")
+    report.add_argument(
+        "-o",
+        "--output",
+        default="report.html",
+        metavar="FILE",
+        help="the HTML file to write (default: report.html)",
+    )
+    report.add_argument("--title", default="caselink case report", help="the page title")
+    report.set_defaults(handler=_report)
+
+
 # Each command registers its own parser and sets ``handler``; add new commands to this tuple.
-_COMMANDS = (_add_resolve,)
+_COMMANDS = (_add_resolve, _add_report)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _resolve(args: argparse.Namespace) -> int:
     config = Config.from_file(args.config) if args.config else Config()
+    if args.quiet:
+        config = attrs.evolve(config, progress=False)
     batch = read_articles(*args.inputs)
     resolution = resolve(batch, config)
     out = resolution.write(args.out)
@@ -73,6 +100,14 @@ def _resolve(args: argparse.Namespace) -> int:
         f"({multi} with several articles), {len(resolution.links)} links, "
         f"{len(resolution.rejects)} rejected (see {out / 'rejects.jsonl'}); wrote {out}"
     )
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from caselink.report import write_report  # noqa: PLC0415 - only this command needs it
+
+    path = write_report(args.out_dir, args.output, title=args.title)
+    print(f"caselink: wrote {path}")
     return 0
 
 

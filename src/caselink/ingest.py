@@ -1,4 +1,4 @@
-"""Readers: JSONL, CSV, seeds-style text directories and iterables of mappings -> `Article`.
+"""Readers: JSONL, CSV, seeds-style text directories, RSS/Atom feeds, DataFrames and iterables -> `Article`.
 
 A bad record never crashes a batch: it becomes a `Reject` with its file, line, id and reason, and the
 rest of the batch goes on. Only input that is unusable as a whole (a missing file, a file with no JSON
@@ -21,12 +21,17 @@ from typing import Any
 
 import attrs
 
+from caselink._frames import dataframe_records, is_dataframe
 from caselink.errors import InputError
+from caselink.feeds import parse_feed
 from caselink.models import Article, Reject
 
-__all__ = ["Ingested", "read_articles", "read_records"]
+__all__ = ["FEED_SUFFIXES", "Ingested", "read_articles", "read_feeds", "read_records"]
 
 logger = logging.getLogger(__name__)
+
+FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
+"""File suffixes `read_articles` reads as RSS/Atom feeds."""
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*(.*)$")
 
@@ -115,47 +120,125 @@ def read_records(
     return collector.result()
 
 
-def read_articles(*paths: str | Path) -> Ingested:
-    """Read articles from JSONL files, CSV files or directories of ``.txt`` articles.
+def read_articles(*inputs: str | Path | Any, columns: Mapping[str, str] | None = None) -> Ingested:
+    """Read articles from files, directories, feeds or pandas DataFrames.
 
     Args:
-        paths: one or more inputs. A ``.jsonl`` (or ``.json``) file holds one JSON object per line
-            with ``id``, ``title``, ``text`` and optional ``published``, ``source``, ``url``; a ``.csv``
-            file has those column names; a directory holds ``.txt`` articles whose first line is the
-            title and where a line starting with ``date YYYY-MM-DD`` gives the publication date.
+        inputs: one or more of: a ``.jsonl`` (or ``.json``) file with one JSON object per line
+            (``id``, ``title``, ``text`` and optional ``published``, ``source``, ``url``); a ``.csv``
+            file with those column names; a directory of ``.txt`` articles whose first line is the
+            title and where a line starting with ``date YYYY-MM-DD`` gives the publication date; an
+            RSS 2.0 or Atom file (``.rss``, ``.atom``, ``.xml``; needs ``caselink[feeds]``, see
+            `caselink.feeds`); or a pandas DataFrame with those columns (needs ``caselink[pandas]``).
+        columns: for DataFrames, a mapping from the frame's column names to caselink's keys, e.g.
+            ``{"headline": "title", "body": "text", "guid": "id"}``; other columns go to ``meta``.
 
     Returns:
-        The accepted articles and the rejected records.
+        The accepted articles and the rejected records (a DataFrame's rejects carry the 1-based row
+        number in ``line``).
 
     Raises:
-        InputError: when a path does not exist, a file holds no JSON at all, or nothing was read.
+        InputError: when a path does not exist, a file holds no JSON at all, a feed file is not a
+            feed, ``columns`` names a missing column, or nothing was read.
 
     Examples:
         >>> batch = read_articles("examples/data/articles.jsonl")  # doctest: +SKIP
         >>> len(batch.articles), len(batch.rejects)  # doctest: +SKIP
         (40, 0)
+        >>> import pandas as pd  # doctest: +SKIP
+        >>> frame = pd.DataFrame({"guid": ["a1"], "body": ["PC Jane Roe was dismissed."]})  # doctest: +SKIP
+        >>> read_articles(frame, columns={"guid": "id", "body": "text"}).articles[0].id  # doctest: +SKIP
+        'a1'
     """
-    if not paths:
-        msg = "read_articles needs at least one path to a .jsonl file, .csv file or directory"
+    if not inputs:
+        msg = "read_articles needs at least one path to a .jsonl file, .csv file, feed or directory, or a DataFrame"
         raise InputError(msg)
     collector = _Collector()
     seen_records = 0
-    for raw in paths:
+    for raw in inputs:
+        if is_dataframe(raw):
+            for number, record in enumerate(dataframe_records(raw, columns), start=1):
+                seen_records += 1
+                collector.add_record(record, source="<DataFrame>", line=number)
+            continue
+        if not isinstance(raw, str | Path):
+            msg = (
+                f"read_articles takes paths or pandas DataFrames, got {type(raw).__name__}; "
+                "pass in-memory records to read_records instead"
+            )
+            raise InputError(msg)
         path = Path(raw)
         if not path.exists():
-            msg = f"input {str(path)!r} does not exist; pass a .jsonl file, a .csv file or a directory of .txt files"
+            msg = (
+                f"input {str(path)!r} does not exist; pass a .jsonl file, a .csv file, "
+                "an RSS/Atom feed file or a directory of .txt files"
+            )
             raise InputError(msg, source=str(path))
         if path.is_dir():
             seen_records += _read_text_dir(path, collector)
         elif path.suffix.lower() == ".csv":
             seen_records += _read_csv(path, collector)
+        elif path.suffix.lower() in FEED_SUFFIXES:
+            seen_records += _read_feed(path.read_bytes(), str(path), collector)
         else:
             seen_records += _read_jsonl(path, collector)
     if seen_records == 0:
-        names = ", ".join(repr(str(p)) for p in paths)
+        names = ", ".join(
+            repr(str(p)) if isinstance(p, str | Path) else "<DataFrame>" for p in inputs
+        )
         msg = f"no input records found in {names}; the inputs are empty"
         raise InputError(msg)
     return collector.result()
+
+
+def read_feeds(*feeds: str | Path | bytes) -> Ingested:
+    """Read RSS 2.0 / Atom feeds (files, or documents as text or bytes) into articles and rejects.
+
+    Needs the ``feeds`` extra (``pip install "caselink[feeds]"``). Each item's guid (or link) becomes
+    a stable article id, ``published`` keeps the publisher's time zone, HTML bodies become text, and
+    malformed items are set aside as rejects with a reason; see `caselink.feeds` for the details.
+
+    Args:
+        feeds: paths to feed files, or feed documents themselves (a ``str`` starting with ``<``, or
+            ``bytes``). A URL is not fetched: download feeds first.
+
+    Raises:
+        InputError: when a path does not exist or a document is not a feed.
+
+    Examples:
+        >>> atom = '''<feed xmlns="http://www.w3.org/2005/Atom"><title>Northmoor Courier</title>
+        ...   <entry><id>tag:northmoor.example,2024:7</id><title>Officer sacked</title>
+        ...   <updated>2024-03-01T22:15:00+10:00</updated><content type="html">&lt;p&gt;Body&lt;/p&gt;</content></entry>
+        ... </feed>'''
+        >>> article = read_feeds(atom).articles[0]
+        >>> article.id, article.source, article.published.isoformat(), article.meta["published_at"]
+        ('tag:northmoor.example,2024:7', 'Northmoor Courier', '2024-03-01', '2024-03-01T22:15:00+10:00')
+    """
+    if not feeds:
+        msg = "read_feeds needs at least one feed file or feed document"
+        raise InputError(msg)
+    collector = _Collector()
+    for number, feed in enumerate(feeds, start=1):
+        if isinstance(feed, bytes):
+            _read_feed(feed, f"<feed {number}>", collector)
+        elif isinstance(feed, str) and feed.lstrip().startswith("<"):
+            _read_feed(feed.encode("utf-8"), f"<feed {number}>", collector)
+        else:
+            path = Path(feed)
+            if not path.is_file():
+                msg = f"feed {str(path)!r} is not a file; pass a path to an RSS/Atom file or the document itself"
+                raise InputError(msg, source=str(path))
+            _read_feed(path.read_bytes(), str(path), collector)
+    return collector.result()
+
+
+def _read_feed(content: bytes, source: str, collector: _Collector) -> int:
+    records, rejects = parse_feed(content, source=source)
+    for reject in rejects:
+        collector.reject(reject.source, reject.line, reject.article_id, reject.field, reject.reason)
+    for record in records:
+        collector.add_record(record, source=source, line=None)
+    return len(records) + len(rejects)
 
 
 def _read_jsonl(path: Path, collector: _Collector) -> int:

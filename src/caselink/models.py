@@ -18,7 +18,7 @@ import json
 import types
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import attrs
 
@@ -42,6 +42,7 @@ __all__ = [
     "Profile",
     "Reject",
     "Resolution",
+    "ResolutionFrames",
     "ScoredPair",
     "Signature",
     "TimelineEntry",
@@ -59,6 +60,14 @@ def pair_key(a: ArticleId, b: ArticleId) -> PairKey:
         ('a', 'b')
     """
     return (a, b) if a <= b else (b, a)
+
+
+class ResolutionFrames(NamedTuple):
+    """The pandas DataFrames of a `Resolution` (see `Resolution.to_pandas`)."""
+
+    cases: Any
+    assignments: Any
+    pairs: Any
 
 
 # Typed converters: attrs' mypy plugin needs a concrete parameter type per field.
@@ -573,6 +582,19 @@ class ScoredPair:
             "explanation": self.explain(),
         }
 
+    def __repr__(self) -> str:
+        top = sorted(self.contributions, key=lambda c: (-abs(c.weight), c.name))[:3]
+        reasons = ", ".join(c.describe() for c in top) or "no comparisons"
+        return (
+            f"<ScoredPair {self.a} ~ {self.b}: p={self.probability:.3f} "
+            f"(weight {self.match_weight:+.1f}); {reasons}>"
+        )
+
+    def _repr_html_(self) -> str:
+        from caselink._html import pair_html  # noqa: PLC0415 - display code loads on first use
+
+        return pair_html(self)
+
 
 @attrs.frozen
 class Incident:
@@ -681,6 +703,23 @@ class Case:
             ],
         }
 
+    def __repr__(self) -> str:
+        span = (
+            f", {self.first_seen.isoformat()} to {self.last_seen.isoformat()}"
+            if self.first_seen and self.last_seen
+            else ""
+        )
+        facts = "; ".join(f"{f.name}={f.value!r}" for f in self.fields[:3])
+        return (
+            f"<Case {self.case_id}: {len(self.article_ids)} articles from {len(self.outlets)} outlets"
+            f"{span}: {self.headline!r}{'; ' + facts if facts else ''}>"
+        )
+
+    def _repr_html_(self) -> str:
+        from caselink._html import case_html  # noqa: PLC0415 - display code loads on first use
+
+        return case_html(self)
+
 
 @attrs.frozen
 class Resolution:
@@ -769,6 +808,32 @@ class Resolution:
             f"<Resolution: {len(self.articles)} articles in {len(self.cases)} cases "
             f"({multi} with several articles), {len(self.links)} links, {len(self.rejects)} rejects>"
         )
+
+    def _repr_html_(self) -> str:
+        from caselink._html import resolution_html  # noqa: PLC0415 - display code loads on first use
+
+        return resolution_html(self)
+
+    def to_pandas(self) -> ResolutionFrames:
+        """Return the cases, the article assignments and the scored pairs as pandas DataFrames.
+
+        Needs the ``pandas`` extra (``pip install "caselink[pandas]"``).
+
+        Returns:
+            ``ResolutionFrames(cases, assignments, pairs)``, a named tuple: ``cases`` has one row per
+            case with one column per canonical field; ``assignments`` one row per article with its
+            case, title, outlet and date; ``pairs`` one row per scored pair with ``linked`` marking
+            the links that hold cases together, and the explanation.
+
+        Raises:
+            ImportError: when pandas is not installed, naming the extra to install.
+
+        Examples:
+            >>> cases, assignments, pairs = resolution.to_pandas()  # doctest: +SKIP
+        """
+        from caselink._frames import resolution_frames  # noqa: PLC0415 - pandas is optional
+
+        return resolution_frames(self)
 
 
 def _plain(value: Any) -> Any:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from caselink import __version__
+from caselink._progress import track
 from caselink.blocking import block_candidates, blocking_stats, lsh_params
 from caselink.canonical import build_cases
 from caselink.cluster import cluster_incidents
@@ -89,11 +90,19 @@ def resolve(
         ordered = sorted(batch.articles, key=lambda a: a.id)
     with timer.stage("normalize"):
         boilerplate = find_boilerplate(ordered, cfg.normalize)
-        cleaned = [clean_text(a, boilerplate, cfg.normalize) for a in ordered]
+        cleaned = [
+            clean_text(a, boilerplate, cfg.normalize)
+            for a in track(ordered, desc="normalize", progress=cfg.progress)
+        ]
     with timer.stage("extract"):
-        fields = [extract_fields(a, cfg.extract) for a in ordered]
+        fields = [
+            extract_fields(a, cfg.extract)
+            for a in track(ordered, desc="extract", progress=cfg.progress)
+        ]
     with timer.stage("shingle"):
-        signatures = [signature(c, cfg.shingle) for c in cleaned]
+        signatures = [
+            signature(c, cfg.shingle) for c in track(cleaned, desc="shingle", progress=cfg.progress)
+        ]
     profiles = {
         a.id: Profile(a.id, a.published, a.source, f, s)
         for a, f, s in zip(ordered, fields, signatures, strict=True)
@@ -102,7 +111,11 @@ def resolve(
         candidates = block_candidates(list(profiles.values()), cfg.blocking)
     with timer.stage("compare"):
         comparisons = default_comparisons(cfg.compare)
-        vectors = compare_pairs(candidates, profiles, cfg.compare)
+        vectors = compare_pairs(
+            track(candidates, desc="compare", total=len(candidates), progress=cfg.progress),
+            profiles,
+            cfg.compare,
+        )
     with timer.stage("score"):
         fitted = model or default_model({c.name: c.labels for c in comparisons}, cfg.score)
         scored = score_pairs(vectors, fitted)
