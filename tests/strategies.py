@@ -114,3 +114,34 @@ def scored_pairs(draw: st.DrawFn, ids: list[str]) -> list[ScoredPair]:
             a, b = min(x, y), max(x, y)
             out[(a, b)] = ScoredPair(a, b, 0.0, draw(st.floats(0.0, 1.0)), ())
     return list(out.values())
+
+
+MARKUP = (
+    "<script>window.__pwned = 1</script>",
+    '<img src=x onerror="window.__pwned=2">',
+    "</td></tr></table><b>",
+    "&amp; &lt;b&gt;",
+    '" onmouseover="alert(1)',
+    "</script><script>alert(1)</script>",
+)
+
+# Text that tries to break out of HTML: markup fragments mixed with arbitrary unicode.
+hostile_text = st.lists(st.sampled_from(MARKUP) | st.text(max_size=12), max_size=4).map("".join)
+
+
+@st.composite
+def plain_articles(draw: st.DrawFn, max_size: int = 8) -> list[Article]:
+    """Articles with arbitrary text in every field and distinct ids (for round trips)."""
+    ids = draw(st.lists(article_ids, min_size=1, max_size=max_size, unique=True))
+    text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+    return [
+        Article(
+            id=aid,
+            title=draw(text).strip(),
+            text=draw(text),
+            published=draw(st.none() | dates),
+            source=draw(st.none() | text.filter(bool)),
+            url=draw(st.none() | st.just(f"https://news.example/{aid}")),
+        )
+        for aid in ids
+    ]

@@ -143,15 +143,17 @@ def _item_id(entry: Mapping[str, Any], feed_key: str) -> str | None:
     return link or None
 
 
-def _published(entry: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+def _published(entry: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
     """Return ``(date, instant, problem)`` for an entry: ISO date, ISO datetime, or why it failed."""
-    raw = str(entry.get("published") or entry.get("updated") or "").strip()
+    # dict.get, not entry.get: feedparser's own lookup maps missing "updated" keys onto
+    # "published" with a DeprecationWarning; reading the raw keys keeps both meanings apart.
+    raw = str(dict.get(entry, "published") or dict.get(entry, "updated") or "").strip()
     if not raw:
         return None, None, None
     parsed = published_datetime(raw)
     if parsed is not None:
         return parsed.date().isoformat(), parsed.isoformat(), None
-    fallback = entry.get("published_parsed") or entry.get("updated_parsed")
+    fallback = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     if fallback:
         year, month, day, hour, minute, second = fallback[:6]
         instant = dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)

@@ -710,9 +710,10 @@ class Case:
             else ""
         )
         facts = "; ".join(f"{f.name}={f.value!r}" for f in self.fields[:3])
+        size, outlets = len(self.article_ids), len(self.outlets)
         return (
-            f"<Case {self.case_id}: {len(self.article_ids)} articles from {len(self.outlets)} outlets"
-            f"{span}: {self.headline!r}{'; ' + facts if facts else ''}>"
+            f"<Case {self.case_id}: {size} article{'s' * (size != 1)} from {outlets} "
+            f"outlet{'s' * (outlets != 1)}{span}: {self.headline!r}{'; ' + facts if facts else ''}>"
         )
 
     def _repr_html_(self) -> str:
