@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from caselink._html import display_value, esc, fact_line
+from caselink._html import FACT_ORDER, display_value, esc, fact_line
 from caselink.errors import InputError
 from caselink.models import Resolution
 
@@ -158,12 +158,18 @@ def read_output(
     return cases, links, assignments, manifest
 
 
+def _field_order(fields: Mapping[str, Any]) -> list[str]:
+    """Canonical fields in reading order, whatever order the input mapping had."""
+    return [n for n in FACT_ORDER if n in fields] + sorted(n for n in fields if n not in FACT_ORDER)
+
+
 def _fields_table(case: Mapping[str, Any], titles: Mapping[str, str]) -> str:
     fields: Mapping[str, Any] = case.get("fields") or {}
     if not fields:
         return '<p class="muted">No facts were extracted from these articles.</p>'
     rows = []
-    for name, field in fields.items():
+    for name in _field_order(fields):
+        field = fields[name]
         ids = field.get("article_ids") or []
         stated = ", ".join(
             f'<span class="aid" title="{esc(titles.get(aid, ""))}">{esc(aid)}</span>' for aid in ids
