@@ -48,3 +48,19 @@ def test_notebook_runs_top_to_bottom() -> None:
     assert "&lt;Resolution: 9 articles in 5 cases" in html
     assert "marcus ellery" in html
     assert "report.html" in streams
+
+
+def test_merge_feeds_script_writes_the_report(tmp_path, monkeypatch, capsys) -> None:
+    """examples/merge_feeds.py prints the merged cases and their reasons and writes the report."""
+    pytest.importorskip(
+        "feedparser", reason="feedparser is not installed (pip install 'caselink[feeds]')"
+    )
+    import runpy
+
+    monkeypatch.setattr("sys.argv", ["merge_feeds.py", str(tmp_path / "report.html")])
+    runpy.run_path(str(ROOT / "examples" / "merge_feeds.py"), run_name="__main__")
+    printed = capsys.readouterr().out
+    assert "9 articles from 3 feeds, 1 rejected" in printed
+    assert "3 articles from 3 outlets" in printed
+    assert "why: " in printed
+    assert (tmp_path / "report.html").stat().st_size > 1000

@@ -20,7 +20,7 @@ from caselink.errors import (
     ModelError,
     StoreError,
 )
-from caselink.ingest import Ingested, read_articles, read_records
+from caselink.ingest import Ingested, read_articles, read_feeds, read_records
 from caselink.models import (
     Article,
     ArticleFields,
@@ -56,6 +56,7 @@ __all__ = [
     "StoreError",
     "__version__",
     "read_articles",
+    "read_feeds",
     "read_records",
     "resolve",
 ]

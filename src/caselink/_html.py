@@ -157,7 +157,8 @@ def pair_html(pair: ScoredPair) -> str:
     ordered = sorted(pair.contributions, key=lambda c: (-abs(c.weight), c.name))
     rows = "".join(
         f"<tr><td>{esc(c.name)}</td><td>{esc(c.label)}</td><td>{esc(c.detail)}</td>"
-        f'<td class="caselink-{"pos" if c.weight > 0 else "neg"}">{c.weight:+.2f}</td></tr>'
+        f'<td class="caselink-{"pos" if c.weight > 0 else "neg" if c.weight < 0 else "muted"}">'
+        f"{c.weight:+.2f}</td></tr>"
         for c in ordered
     )
     return (

@@ -33,19 +33,26 @@ def _add_resolve(commands: _Subparsers[argparse.ArgumentParser]) -> None:
     run = commands.add_parser(
         "resolve",
         help="resolve articles into cases",
-        description="Resolve JSONL/CSV files or directories of .txt articles into cases.",
+        description=(
+            "Resolve JSONL/CSV files, RSS/Atom feed files (.rss, .atom, .xml; needs caselink[feeds]) "
+            "or directories of .txt articles into cases."
+        ),
     )
     run.add_argument(
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="a .jsonl or .csv file, or a directory of .txt files",
+        help="a .jsonl or .csv file, an .rss/.atom/.xml feed, or a directory of .txt files",
     )
     run.add_argument(
         "--out", required=True, metavar="DIR", help="output directory (created if missing)"
     )
     run.add_argument("--config", metavar="FILE", help="a .json or .toml config file")
-    run.add_argument("--quiet", action="store_true", help="no progress bars or log messages")
+    run.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bars or log messages (bars show by default only when stderr is a terminal)",
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="log each stage's timing")
     run.set_defaults(handler=_resolve)
 

@@ -34,6 +34,10 @@ __all__ = ["read_output", "render_report", "report_html", "write_report"]
 
 logger = logging.getLogger(__name__)
 
+# Links shown with their per-field table in each case; the rest get their one-line explanation, so a
+# chained case with thousands of links still renders in seconds.
+_DETAILED_LINKS = 3
+
 _REQUIRED = ("assignments.jsonl", "cases.jsonl", "pairs.jsonl", "manifest.json")
 
 _SCRIPT = """
@@ -55,7 +59,11 @@ _SCRIPT = """
     });
     count.textContent = shown + " of " + cases.length + " cases shown";
   }
-  q.addEventListener("input", apply);
+  var timer = null;
+  q.addEventListener("input", function () {
+    clearTimeout(timer);
+    if (cases.length > 500) { timer = setTimeout(apply, 150); } else { apply(); }
+  });
   multi.addEventListener("change", apply);
   apply();
 }());
@@ -77,7 +85,8 @@ h1 { font-size: 20px; margin: 0 0 4px; }
      border-radius: 6px; }
 main { padding: 16px 24px; max-width: 1180px; }
 [hidden] { display: none !important; }
-article.case { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px;
+article.case { content-visibility: auto; contain-intrinsic-size: auto 320px;
+               background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px;
                margin: 0 0 14px; }
 article.case h2 { font-size: 16px; margin: 0; }
 .cid { font: 12px ui-monospace, monospace; color: var(--muted); font-weight: normal; margin-left: 6px; }
@@ -89,7 +98,9 @@ table { border-collapse: collapse; font-size: 13px; margin: 6px 0; width: 100%; 
 th, td { text-align: left; vertical-align: top; padding: 3px 8px; border-bottom: 1px solid var(--line); }
 th { color: var(--muted); font-weight: 600; }
 code, .aid { font: 12px ui-monospace, monospace; }
+.aid { white-space: nowrap; }
 .conflict { color: var(--neg); font-weight: 600; }
+ol.more { font-size: 13px; padding-left: 20px; }
 ol.timeline { list-style: none; padding: 0; margin: 6px 0; font-size: 13px; }
 ol.timeline li { padding: 2px 0; display: grid; grid-template-columns: 150px 96px 1fr; gap: 6px; }
 .track { position: relative; height: 14px; margin: 8px 6px 4px; border-top: 2px solid var(--line); }
@@ -233,7 +244,7 @@ def _link(link: Mapping[str, Any]) -> str:
     rows = []
     for c in contributions:
         weight = float(c.get("weight") or 0.0)
-        sign = "pos" if weight > 0 else "neg"
+        sign = "pos" if weight > 0 else ("neg" if weight < 0 else "muted")
         width = round(60 * abs(weight) / scale)
         rows.append(
             f'<tr><td class="w {sign}">{weight:+.1f}</td>'
@@ -255,6 +266,29 @@ def _link(link: Mapping[str, Any]) -> str:
     )
 
 
+def _links(links: Sequence[Mapping[str, Any]]) -> str:
+    """Every link's explanation; the per-field table for the strongest few, sentences for the rest."""
+    if not links:
+        return ""
+    ordered = sorted(
+        links,
+        key=lambda x: (-float(x.get("match_weight") or 0.0), str(x.get("a")), str(x.get("b"))),
+    )
+    detailed, rest = ordered[:_DETAILED_LINKS], ordered[_DETAILED_LINKS:]
+    more = (
+        f"<details><summary>{len(rest)} more link{'s' * (len(rest) != 1)}, weakest last</summary>"
+        '<ol class="more">'
+        + "".join(f'<li class="explanation">{esc(x.get("explanation") or "")}</li>' for x in rest)
+        + "</ol></details>"
+        if rest
+        else ""
+    )
+    return (
+        f"<details open><summary>Why these articles are one case ({len(links)} "
+        f"link{'s' * (len(links) != 1)})</summary>{''.join(_link(x) for x in detailed)}{more}</details>"
+    )
+
+
 def _case(case: Mapping[str, Any], links: Sequence[Mapping[str, Any]]) -> str:
     article_ids = list(case.get("article_ids") or [])
     size = len(article_ids)
@@ -269,12 +303,7 @@ def _case(case: Mapping[str, Any], links: Sequence[Mapping[str, Any]]) -> str:
         {name: f.get("value") for name, f in (case.get("fields") or {}).items()}, limit=5
     )
     open_attr = " open" if size > 1 else ""
-    links_html = (
-        f"<details open><summary>Why these articles are one case ({len(links)} "
-        f"link{'s' if len(links) != 1 else ''})</summary>{''.join(_link(x) for x in links)}</details>"
-        if links
-        else ""
-    )
+    links_html = _links(links)
     return (
         f'<article class="case" id="{esc(case.get("case_id"))}" data-size="{size}">'
         f"<h2>{esc(case.get('headline') or '(no headline)')}"
