@@ -109,9 +109,12 @@ def _run(code: str, *, terminal: bool) -> str:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-def test_real_terminal_shows_bars_and_pipe_does_not(example_articles) -> None:
+def test_real_terminal_shows_bars_and_pipe_does_not() -> None:
     """In a separate process, a real pseudo-terminal gets bars with a rate/ETA; a pipe gets none."""
-    code = f"import caselink; caselink.resolve(caselink.read_articles({str(example_articles)!r}))"
+    articles = [
+        {"id": str(i), "text": f"PC Andrew Turner of Kent Police, report {i}."} for i in range(5)
+    ]
+    code = f"import caselink; caselink.resolve({articles!r})"
     shown = _run(code, terminal=True)
     assert "extract:" in shown
     assert re.search(r"\d+it/s|s/it", shown)
