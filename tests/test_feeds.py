@@ -68,9 +68,7 @@ def test_ids_dates_and_bodies() -> None:
 def test_ids_are_stable_across_edits_and_order() -> None:
     """Re-reading an edited feed with items in another order gives the same ids."""
     first = {a.title: a.id for a in read_feeds(RSS).articles}
-    edited = RSS.replace("She may appeal.", "She will appeal.").replace(
-        "<item><title>No guid", "<item><title>No guid"
-    )
+    edited = RSS.replace("She may appeal.", "She will appeal.")
     items = edited.split("<item>")
     reordered = items[0] + "<item>" + "<item>".join([items[2], items[1], *items[3:]])
     second = {a.title: a.id for a in read_feeds(reordered).articles}
