@@ -357,6 +357,9 @@ class _Component:
         if self.missing is not None:
             pairs = float(len(self.members[x]) * len(self.members[y]))
             total += self.missing * (pairs - cell[1])
+        if self.config.method == "components":
+            # Single linkage: any link joins two clusters (cannot-links and weak bridges aside).
+            return math.inf
         if self.config.method == "additive":
             # Greedy additive merging: the merge's gain in the correlation-clustering objective,
             # shifted so that it is positive exactly when the average reaches the threshold.
@@ -517,9 +520,7 @@ def cluster_graph(
     for label, start, end in zip(multi.tolist(), starts, ends, strict=True):
         nodes = node_order[node_bounds[label] : node_bounds[label + 1]].tolist()
         comp_cannot = cannot.get(label, set())
-        if _keep_whole(
-            nodes, ew[start:end], cannot=comp_cannot, keys=node_keys, config=cfg, link_w=link_w
-        ):
+        if _keep_whole(nodes, ew[start:end], cannot=comp_cannot, keys=node_keys, config=cfg):
             labels[nodes] = nodes[0]
             stats["components_kept_whole"] += 1
             continue
@@ -560,9 +561,8 @@ def _keep_whole(
     cannot: set[tuple[int, int]],
     keys: Sequence[ConflictKeys | None] | None,
     config: ClusterConfig,
-    link_w: float,
 ) -> bool:
-    """Whether a component needs no work: nothing can conflict, and it is one pair or all-linked."""
+    """Whether a component provably comes out whole, so the per-component work can be skipped."""
     if cannot:
         return False
     if (
@@ -570,10 +570,19 @@ def _keep_whole(
         and sum(1 for n in nodes if (k := keys[n]) is not None and not k.empty) >= 2
     ):
         return False
+    size = len(nodes)
+    no_weak_bridge = (
+        config.bridge_threshold <= config.threshold
+        or size < 2 * config.bridge_min_side
+        or bool(np.all(weights >= _bits(config.bridge_threshold)))
+    )
+    if not no_weak_bridge:
+        return False
     if config.method == "components":
         return True
-    size = len(nodes)
-    return size == 2 or (weights.size == size * (size - 1) // 2 and bool(np.all(weights >= link_w)))
+    # Every pair scored and every weight above the merge level: any linkage merges them all.
+    floor = max(_bits(config.threshold), _bits(config.merge_threshold))
+    return weights.size == size * (size - 1) // 2 and bool(np.all(weights >= floor))
 
 
 def _diagnostics(

@@ -287,10 +287,16 @@ class CanonicalConfig(_Section):
 
     Attributes:
         max_alternatives: how many alternative values to keep per field.
+        conflict_min_support: a single-valued field is flagged as a conflict when an alternative
+            value is stated by at least this many articles.
+        event_conflict_days: event dates are flagged as a conflict when an alternative stated by
+            enough articles lies more than this many days from the chosen date.
     """
 
     section: ClassVar[str] = "canonical"
     max_alternatives: int = _setting(5, ge=0)
+    conflict_min_support: int = _setting(1, ge=1)
+    event_conflict_days: int = _setting(31, ge=0)
 
 
 _SECTIONS: dict[str, type[_Section]] = {
