@@ -358,3 +358,14 @@ def test_resolve_writes_cluster_diagnostics(example_articles) -> None:
     assert diag["cases"] == len(resolution.cases)
     assert diag["largest_case"] == max(len(c.article_ids) for c in resolution.cases)
     assert set(diag) >= {"bridges", "weak_bridges_cut", "components_split_by_constraint", "density"}
+
+
+def test_oversized_component_is_split_by_raising_its_threshold() -> None:
+    """A chain longer than max_component_size is cut at its weakest links until the pieces fit."""
+    n = 12
+    weights = [20.0 if i % 4 != 3 else 2.0 for i in range(n - 1)]
+    cfg = ClusterConfig(method="components", max_component_size=5, bridge_threshold=0.5)
+    result = cluster_graph(n, list(range(n - 1)), list(range(1, n)), weights, cfg)
+    assert result.labels.tolist() == [0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8]
+    assert result.diagnostics["components_over_max_size"] == 1
+    assert result.diagnostics["largest_link_component"] == n

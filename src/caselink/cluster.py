@@ -436,6 +436,51 @@ def _components(
     return comp, sizes
 
 
+def _split_large(
+    comp: _Int, sizes: _Int, edges: tuple[_Int, _Int, _Float], config: ClusterConfig
+) -> tuple[_Int, _Int, int]:
+    """Split components larger than ``max_component_size`` by raising their link threshold.
+
+    A link component of thousands of articles is a chain, not a case; raising the threshold inside
+    it (``threshold_step`` bits at a time) until every piece fits keeps the per-component work and
+    memory bounded (dedupe does the same). Only the oversized component is touched, so the result
+    stays local.
+
+    Returns:
+        The refined component labels, their sizes and how many components had to be split.
+    """
+    lo, hi, w = edges
+    limit = config.max_component_size
+    big = np.flatnonzero(sizes > limit)
+    if big.size == 0:
+        return comp, sizes, 0
+    comp = comp.copy()
+    base = _bits(config.threshold)
+    pending = [(int(label), base + config.threshold_step) for label in big.tolist()]
+    next_label = int(comp.max()) + 1
+    while pending:
+        label, level = pending.pop()
+        nodes = np.flatnonzero(comp == label)
+        inside = (comp[lo] == label) & (comp[hi] == label) & (w >= level)
+        local = np.searchsorted(nodes, np.concatenate((lo[inside], hi[inside])))
+        half = local.size // 2
+        graph = coo_matrix(
+            (np.ones(half, dtype=np.int8), (local[:half], local[half:])),
+            shape=(nodes.size, nodes.size),
+        )
+        count, sub = connected_components(graph.tocsr(), directed=False)
+        comp[nodes] = next_label + sub
+        sub_sizes = np.bincount(sub, minlength=count)
+        pending.extend(
+            (next_label + piece, level + config.threshold_step)
+            for piece in np.flatnonzero(sub_sizes > limit).tolist()
+        )
+        next_label += count
+    _, comp = np.unique(comp, return_inverse=True)
+    comp = comp.astype(np.int64)
+    return comp, np.bincount(comp).astype(np.int64), int(big.size)
+
+
 def _cannot_by_component(
     comp: _Int, cannot_rows: npt.ArrayLike | None, cannot_cols: npt.ArrayLike | None
 ) -> tuple[dict[int, set[tuple[int, int]]], int]:
@@ -500,6 +545,8 @@ def cluster_graph(
     link_w = _bits(cfg.threshold)
     link = w >= link_w
     comp, sizes = _components(num_nodes, lo, hi, link)
+    largest_link_component = int(sizes.max()) if sizes.size else 0
+    comp, sizes, raised = _split_large(comp, sizes, (lo, hi, w), cfg)
     cannot, cannot_total = _cannot_by_component(comp, cannot_rows, cannot_cols)
     labels = np.arange(num_nodes, dtype=np.int64)
     split = np.zeros(num_nodes, dtype=bool)
@@ -538,20 +585,19 @@ def cluster_graph(
         for members in clusters:
             labels[members] = min(members)
             split[members] = len(clusters) > 1 and work.blocked > 0
-    return GraphClustering(
-        labels,
-        split,
-        _diagnostics(
-            cfg,
-            labels=labels,
-            lo=lo,
-            hi=hi,
-            link=link,
-            sizes=sizes,
-            stats=stats,
-            cannot_total=cannot_total,
-        ),
+    diagnostics = _diagnostics(
+        cfg,
+        labels=labels,
+        lo=lo,
+        hi=hi,
+        link=link,
+        sizes=sizes,
+        stats=stats,
+        cannot_total=cannot_total,
     )
+    diagnostics["largest_link_component"] = largest_link_component
+    diagnostics["components_over_max_size"] = raised
+    return GraphClustering(labels, split, diagnostics)
 
 
 def _keep_whole(
@@ -603,7 +649,6 @@ def _diagnostics(
         "links": int(link.sum()),
         "cannot_link_pairs": cannot_total,
         "link_components": int(sizes.size),
-        "largest_link_component": int(sizes.max()) if sizes.size else 0,
         "components_kept_whole": stats["components_kept_whole"],
         "components_reclustered": stats["components_reclustered"],
         "components_split": stats["components_split"],

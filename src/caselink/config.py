@@ -251,6 +251,9 @@ class ClusterConfig(_Section):
         max_event_gap_days: event dates further apart than this are different incidents.
         conflict_levels: comparison levels that forbid a pair from sharing a case, as
             ``"comparison:level"`` strings such as ``"reference:else"``.
+        max_component_size: a link component with more articles is split by raising its link
+            threshold ``threshold_step`` bits at a time until every piece fits (bounds time and memory).
+        threshold_step: how many bits the link threshold rises per step inside an oversized component.
     """
 
     section: ClassVar[str] = "cluster"
@@ -265,6 +268,8 @@ class ClusterConfig(_Section):
     officer_similarity: float = _setting(0.6, ge=0.0, le=1.0)
     max_event_gap_days: int = _setting(90, ge=0)
     conflict_levels: tuple[str, ...] = _setting(())
+    max_component_size: int = _setting(2000, ge=2)
+    threshold_step: float = _setting(1.0, gt=0.0)
 
     def _cross_checks(self) -> list[str]:
         problems = []
