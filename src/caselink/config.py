@@ -262,7 +262,7 @@ class ClusterConfig(_Section):
     merge_threshold: float = _setting(0.4, gt=0.0, le=1.0)
     missing_pairs: Literal["ignore", "count"] = _setting("count", choices=("ignore", "count"))
     missing_weight: float = _setting(-4.0, le=0.0)
-    bridge_threshold: float = _setting(0.999, gt=0.0, le=1.0)
+    bridge_threshold: float = _setting(0.9, gt=0.0, le=1.0)
     bridge_min_side: int = _setting(2, ge=1)
     cannot_link: tuple[str, ...] = _setting(("reference", "event_date", "casualties"))
     officer_similarity: float = _setting(0.6, ge=0.0, le=1.0)
