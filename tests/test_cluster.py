@@ -369,3 +369,11 @@ def test_oversized_component_is_split_by_raising_its_threshold() -> None:
     assert result.labels.tolist() == [0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8]
     assert result.diagnostics["components_over_max_size"] == 1
     assert result.diagnostics["largest_link_component"] == n
+
+
+def test_repeated_pair_keeps_its_highest_weight() -> None:
+    """A pair given twice counts once, with its higher weight, in either order."""
+    one = cluster_graph(2, [0, 1], [1, 0], [-5.0, 5.0])
+    two = cluster_graph(2, [1, 0], [0, 1], [5.0, -5.0])
+    assert one.labels.tolist() == two.labels.tolist() == [0, 0]
+    assert one.diagnostics["scored_pairs"] == 1

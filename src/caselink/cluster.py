@@ -513,6 +513,19 @@ def _split_large(
     return comp, np.bincount(comp).astype(np.int64), int(big.size)
 
 
+def _canonical_pairs(lo: _Int, hi: _Int, w: _Float) -> tuple[_Int, _Int, _Float]:
+    """Sort pairs by (lo, hi) and keep the highest weight of a repeated pair.
+
+    Sums of weights then run in the same order whatever the input order, so results are identical
+    to the last bit.
+    """
+    order = np.lexsort((-w, hi, lo))
+    lo, hi, w = lo[order], hi[order], w[order]
+    first = np.ones(lo.size, dtype=bool)
+    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+    return lo[first], hi[first], w[first]
+
+
 def _cannot_by_component(
     comp: _Int, cannot_rows: npt.ArrayLike | None, cannot_cols: npt.ArrayLike | None
 ) -> tuple[dict[int, set[tuple[int, int]]], int]:
@@ -573,7 +586,7 @@ def cluster_graph(
         )
         raise ValueError(msg)
     keep = r != c
-    lo, hi, w = np.minimum(r, c)[keep], np.maximum(r, c)[keep], w[keep]
+    lo, hi, w = _canonical_pairs(np.minimum(r, c)[keep], np.maximum(r, c)[keep], w[keep])
     link_w = _bits(cfg.threshold)
     link = w >= link_w
     comp, sizes = _components(num_nodes, lo, hi, link)
@@ -585,6 +598,7 @@ def cluster_graph(
 
     # Scored pairs inside one component, grouped by component (pairs across components are moot).
     same = comp[lo] == comp[hi]
+    # Pairs arrive sorted by (lo, hi); a stable sort by component keeps that order inside each.
     order = np.argsort(comp[lo[same]], kind="stable")
     elo, ehi, ew = lo[same][order], hi[same][order], w[same][order]
     ecomp = comp[elo]
