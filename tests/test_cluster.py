@@ -220,6 +220,7 @@ def test_constraint_split_is_flagged_and_counted() -> None:
     assert len(result.incidents) == 2
     assert all(i.split_by_constraint for i in result.incidents)
     assert result.diagnostics["components_split_by_constraint"] == 1
+    assert result.diagnostics["cases_split_by_constraint"] == 2
     assert result.diagnostics["merges_blocked_by_constraint"] >= 1
     unconstrained = cluster_articles(list("abc"), pairs)
     assert len(unconstrained.incidents) == 1

@@ -513,17 +513,25 @@ def _split_large(
     return comp, np.bincount(comp).astype(np.int64), int(big.size)
 
 
-def _canonical_pairs(lo: _Int, hi: _Int, w: _Float) -> tuple[_Int, _Int, _Float]:
+def _canonical_pairs(num_nodes: int, lo: _Int, hi: _Int, w: _Float) -> tuple[_Int, _Int, _Float]:
     """Sort pairs by (lo, hi) and keep the highest weight of a repeated pair.
 
     Sums of weights then run in the same order whatever the input order, so results are identical
     to the last bit.
     """
-    order = np.lexsort((-w, hi, lo))
-    lo, hi, w = lo[order], hi[order], w[order]
-    first = np.ones(lo.size, dtype=bool)
-    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
-    return lo[first], hi[first], w[first]
+    if lo.size == 0:
+        return lo, hi, w
+    key = lo * max(num_nodes, 1) + hi
+    # Equal keys are the same pair and only their maximum weight is kept, so an unstable sort is fine.
+    order = np.argsort(key)
+    key, w = key[order], w[order]
+    first = np.ones(key.size, dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    starts = np.flatnonzero(first)
+    if starts.size != key.size:
+        w = np.maximum.reduceat(w, starts)
+    key = key[starts]
+    return key // max(num_nodes, 1), key % max(num_nodes, 1), w
 
 
 def _cannot_by_component(
@@ -586,7 +594,7 @@ def cluster_graph(
         )
         raise ValueError(msg)
     keep = r != c
-    lo, hi, w = _canonical_pairs(np.minimum(r, c)[keep], np.maximum(r, c)[keep], w[keep])
+    lo, hi, w = _canonical_pairs(num_nodes, np.minimum(r, c)[keep], np.maximum(r, c)[keep], w[keep])
     link_w = _bits(cfg.threshold)
     link = w >= link_w
     comp, sizes = _components(num_nodes, lo, hi, link)
@@ -807,7 +815,9 @@ def cluster_articles(
         ),
         key=lambda i: i.incident_id,
     )
-    return Clustering(tuple(incidents), result.diagnostics)
+    diagnostics = dict(result.diagnostics)
+    diagnostics["cases_split_by_constraint"] = sum(1 for i in incidents if i.split_by_constraint)
+    return Clustering(tuple(incidents), diagnostics)
 
 
 def cluster_incidents(
