@@ -93,6 +93,7 @@ from caselink.config import ClusterConfig
 from caselink.models import ArticleFields, Incident, Profile, ScoredPair
 
 __all__ = [
+    "Clustering",
     "ConflictKeys",
     "GraphClustering",
     "cluster_articles",
@@ -746,7 +747,19 @@ def _density(labels: _Int, lo: _Int, hi: _Int, link: npt.NDArray[np.bool_]) -> f
 
 @attrs.frozen
 class Clustering:
-    """Incidents with the diagnostics of the clustering that made them."""
+    """Incidents with the diagnostics of the clustering that made them.
+
+    Attributes:
+        incidents: every article in exactly one incident, sorted by incident id.
+        diagnostics: written to the run manifest under ``"cluster"``: ``scored_pairs``, ``links``,
+            ``cannot_link_pairs`` (explicit, from ``conflict_levels``), ``link_components`` and
+            ``largest_link_component`` (before any split), ``components_over_max_size``,
+            ``components_kept_whole`` (provably one case, skipped), ``components_reclustered``,
+            ``components_split``, ``components_split_by_constraint``, ``cases_split_by_constraint``,
+            ``merges_blocked_by_constraint``, ``bridges`` (found in re-clustered components),
+            ``weak_bridges_cut``, ``cases``, ``largest_case``, ``case_sizes`` (a histogram) and
+            ``density`` (the mean share of member pairs that are links, over multi-article cases).
+    """
 
     incidents: tuple[Incident, ...]
     diagnostics: Mapping[str, Any]
