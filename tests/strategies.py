@@ -114,3 +114,17 @@ def scored_pairs(draw: st.DrawFn, ids: list[str]) -> list[ScoredPair]:
             a, b = min(x, y), max(x, y)
             out[(a, b)] = ScoredPair(a, b, 0.0, draw(st.floats(0.0, 1.0)), ())
     return list(out.values())
+
+
+cluster_configs = st.builds(
+    ClusterConfig,
+    threshold=st.floats(0.05, 0.99),
+    method=st.sampled_from(("average", "additive", "components")),
+    merge_threshold=st.floats(0.05, 0.99),
+    missing_pairs=st.sampled_from(("ignore", "count")),
+    missing_weight=st.floats(-10.0, 0.0),
+    bridge_threshold=st.floats(0.05, 0.9999),
+    bridge_min_side=st.integers(1, 4),
+    max_component_size=st.integers(2, 20),
+)
+"""Cluster settings across every method and option (cannot-link rules at their defaults)."""

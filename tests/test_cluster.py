@@ -31,7 +31,7 @@ from caselink.models import (
     ScoredPair,
     Signature,
 )
-from tests.strategies import scored_pairs
+from tests.strategies import cluster_configs, scored_pairs
 
 IDS = [f"a{i:02d}" for i in range(16)]
 
@@ -84,11 +84,11 @@ def reference_profiles(draw: st.DrawFn, ids: list[str]) -> dict[str, Profile]:
     }
 
 
-@given(graphs())
-def test_output_is_a_partition(graph) -> None:
-    """Every article ends in exactly one incident, whatever the pairs."""
+@given(graphs(), cluster_configs)
+def test_output_is_a_partition(graph, cfg: ClusterConfig) -> None:
+    """Every article ends in exactly one incident, whatever the pairs and settings."""
     ids, pairs = graph
-    incidents = cluster_incidents(ids, pairs)
+    incidents = cluster_incidents(ids, pairs, cfg)
     members = [a for i in incidents for a in i.article_ids]
     assert sorted(members) == sorted(ids)
     assert len({i.incident_id for i in incidents}) == len(incidents)
@@ -118,24 +118,27 @@ def test_components_method_equals_connected_components_when_bridges_never_weak(g
     assert _partition(cluster_incidents(ids, pairs, cfg)) == expected
 
 
-@given(graphs(), st.randoms(use_true_random=False))
-def test_permuting_input_changes_nothing(graph, rnd: random.Random) -> None:
+@given(graphs(), cluster_configs, st.randoms(use_true_random=False))
+def test_permuting_input_changes_nothing(graph, cfg: ClusterConfig, rnd: random.Random) -> None:
     """Shuffling articles and pairs (and swapping pair ends) leaves memberships and ids unchanged."""
     ids, pairs = graph
     profiles = {aid: _profile(aid, references=[_ref(str(i % 3))]) for i, aid in enumerate(ids)}
-    before = cluster_incidents(ids, pairs, profiles=profiles)
+    before = cluster_incidents(ids, pairs, cfg, profiles=profiles)
     ids2, pairs2 = list(ids), [attrs.evolve(p, a=p.b, b=p.a) for p in pairs]
     rnd.shuffle(ids2)
     rnd.shuffle(pairs2)
-    after = cluster_incidents(ids2, pairs2, profiles=dict(reversed(profiles.items())))
+    after = cluster_incidents(ids2, pairs2, cfg, profiles=dict(reversed(profiles.items())))
     assert after == before
 
 
-@given(graphs(low=0.3, high=1.0).flatmap(lambda g: st.tuples(st.just(g), reference_profiles(g[0]))))
-def test_cannot_link_pair_never_shares_a_case(data) -> None:
+@given(
+    graphs(low=0.3, high=1.0).flatmap(lambda g: st.tuples(st.just(g), reference_profiles(g[0]))),
+    cluster_configs,
+)
+def test_cannot_link_pair_never_shares_a_case(data, cfg: ClusterConfig) -> None:
     """Articles with different reference numbers never end in one case, however strongly linked."""
     (ids, pairs), profiles = data
-    incidents = cluster_incidents(ids, pairs, profiles=profiles)
+    incidents = cluster_incidents(ids, pairs, cfg, profiles=profiles)
     for incident in incidents:
         refs = {r for a in incident.article_ids for r in profiles[a].fields.norms("references")}
         assert len(refs) <= 1
