@@ -28,8 +28,8 @@ case:
    its connected component.
 5. **Oversized components.** A link component larger than ``max_component_size`` is a chain, not a
    case: its link threshold is raised ``threshold_step`` bits at a time until every piece fits, which
-   bounds time and memory (1 million articles with 20 million scored pairs cluster in about 45 s and
-   1.5 GiB; ``benchmarks/bench_cluster_memory.py``).
+   bounds time and memory (1 million articles with 20 million scored pairs cluster in about 47 s
+   with a peak of 1.8 GiB on a loaded 2-core machine; ``benchmarks/bench_cluster_memory.py``).
 
 Why average linkage with unscored pairs counted. Measured on the train files with the default
 scores (ARI on GVC train / GVA pool train / ECB+ train; the bundled example corpus comes out exact
