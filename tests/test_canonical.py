@@ -171,3 +171,17 @@ def test_case_does_not_depend_on_order(rows, rnd: random.Random) -> None:
     chosen = before[0].field("agency")
     support = sum(1 for agency, _ in rows if agency == chosen.value)
     assert all(n <= support for _v, n in chosen.alternatives)
+
+
+def test_first_report_with_outcome_carries_it_and_no_outcome_entry_follows() -> None:
+    """When the first report states the outcome, it carries it and later reports stay follow-ups."""
+    arts = {a.id: a for a in (_article("a", 1), _article("b", 2))}
+    fields = {
+        "a": ArticleFields("a", outcomes=[_m("dismissed")]),
+        "b": ArticleFields("b", outcomes=[_m("dismissed")]),
+    }
+    timeline = build_case(Incident("c", ["a", "b"]), arts, fields).timeline
+    assert [(e.kind, e.detail) for e in timeline] == [
+        ("first report", "dismissed"),
+        ("follow-up", ""),
+    ]

@@ -11,7 +11,8 @@ an alternative lies more than `CanonicalConfig.event_conflict_days` from the cho
 
 The timeline puts, in date order: the chosen event date (``"event"``), the first report, every
 follow-up, and the first article after the first report that states an outcome (``"outcome"``, with
-the outcome as detail); undated articles come last. Outlets are the distinct sources, sorted.
+the outcome as detail; a first report that already states one carries it as detail); undated
+articles come last. Outlets are the distinct sources, sorted.
 """
 
 from __future__ import annotations
@@ -132,7 +133,8 @@ def _timeline(
         else:
             kind = "follow-up"
         outcomes = fields[article.id].norms("outcomes") if article.id in fields else ()
-        detail = ""
+        # A first report that already states the outcome carries it as detail.
+        detail = outcomes[0] if outcomes and kind == "first report" else ""
         if outcomes and kind == "follow-up" and not outcome_seen:
             kind, detail = "outcome", outcomes[0]
         outcome_seen = outcome_seen or bool(outcomes)
