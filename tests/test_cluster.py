@@ -21,7 +21,7 @@ from caselink.cluster import (
     find_conflict,
     incident_id,
 )
-from caselink.config import ClusterConfig, Config
+from caselink.config import CANNOT_LINK_RULES, ClusterConfig, Config
 from caselink.errors import ConfigError
 from caselink.models import (
     ArticleFields,
@@ -286,16 +286,17 @@ def _keys(**kwargs) -> ConflictKeys:
             _keys(agencies=frozenset({"the met"})),
             "agency",
         ),
+        (
+            _keys(participants=(("victim", "ann lee"),), names=frozenset({"ann lee"})),
+            _keys(participants=(("victim", "bob ray"),), names=frozenset({"bob ray"})),
+            "participant",
+        ),
     ],
 )
 def test_each_rule_fires_only_when_enabled(a, b, rule) -> None:
     """Each cannot-link rule detects its conflict, and only when it is switched on."""
     assert find_conflict(a, b, ClusterConfig(cannot_link=(rule,))) == rule
-    others = tuple(
-        r
-        for r in ("reference", "officer", "event_date", "casualties", "city", "agency")
-        if r != rule
-    )
+    others = tuple(r for r in CANNOT_LINK_RULES if r != rule)
     assert find_conflict(a, b, ClusterConfig(cannot_link=others)) is None
 
 
@@ -314,6 +315,10 @@ def test_rules_tolerate_compatible_facts() -> None:
     )
     assert find_conflict(_keys(event_days=(738000,)), _keys(event_days=(738030,)), cfg) is None
     assert find_conflict(_keys(killed=0, injured=1), _keys(killed=1, injured=0), cfg) is None
+    # A second victim named by one report and mentioned by the other is the same incident.
+    both = _keys(participants=(("victim", "ann lee"),), names=frozenset({"ann lee", "bob ray"}))
+    other = _keys(participants=(("victim", "bob ray"),), names=frozenset({"bob ray"}))
+    assert find_conflict(both, other, ClusterConfig(cannot_link=("participant",))) is None
     # An article that also dates an old case does not pin its own event date.
     assert (
         find_conflict(_keys(event_days=(730000, 738000)), _keys(event_days=(735000,)), cfg) is None
@@ -333,9 +338,16 @@ def test_conflict_keys_from_fields() -> None:
             Mention("3 May 2021", "2021-05-03", 0, 9),
         ],
         places=[Mention("Leeds", "leeds|ENG|GB", 0, 5), Mention("England", "ENG|GB", 0, 7)],
+        people=[
+            Mention("Ann Lee", "ann lee", 0, 7, "victim"),
+            Mention("Bo", "bo", 0, 2, "victim"),
+            Mention("Cy Dee", "cy dee", 0, 6, "witness"),
+        ],
         killed=2,
     )
     keys = conflict_keys(fields)
+    assert keys.participants == (("victim", "ann lee"),)
+    assert keys.names == frozenset({"ann lee", "cy dee", "andrew turner"})
     assert keys.officers == ("andrew turner",)
     assert keys.event_days == (dt.date(2021, 5, 3).toordinal(),)
     assert keys.cities == frozenset({"leeds|ENG|GB"})

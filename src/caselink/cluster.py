@@ -10,11 +10,12 @@ case:
    Everything below is local to one component, so an incremental store re-clusters only the
    components a new article touches.
 2. **Cannot-links.** Two articles that state incompatible hard facts never share a case: different
-   reference numbers, different named officers, event dates far apart, incompatible casualty
-   counts, different cities or agencies (each rule switchable in `ClusterConfig.cannot_link`). They
-   come from the articles' extracted fields, checked for *every* pair of articles about to be merged
-   (not only the scored pairs, because chains join articles that were never compared), and from
-   pair contributions named in `ClusterConfig.conflict_levels`.
+   reference numbers, different named officers, different named victims or suspects, event dates
+   far apart, incompatible casualty counts, different cities or agencies (each rule switchable in
+   `ClusterConfig.cannot_link`). They come from the articles' extracted fields, checked for
+   *every* pair of articles about to be merged (not only the scored pairs, because chains join
+   articles that were never compared), and from pair contributions named in
+   `ClusterConfig.conflict_levels`.
 3. **Weak bridges.** A bridge of the link graph (an edge whose removal disconnects the component)
    that is weaker than ``bridge_threshold`` and has at least ``bridge_min_side`` articles on each
    side is cut: one middling link is not enough to join two groups.
@@ -60,8 +61,11 @@ from 0.692 to 0.676 with the rebuilt extractor of the ``extract`` branch). ``off
 are named officers too), ``city``/``agency`` (articles name places and forces beside the incident's)
 and ``casualties`` (counts differ between first reports and follow-ups: with the rebuilt extractor
 it drops GVA pool train from 0.676 to 0.382) cost more true pairs than they save and are off by
-default. The event-date rule ignores articles whose own dates span more than
-``max_event_gap_days`` (they also date background events). The defaults were re-checked on the
+default. ``participant`` (different named victims or suspects, neither mentioned by the other
+article) needs the rebuilt extractor's roles; there it gains on GVA pool train (0.692 to 0.723) but
+loses on GVC (0.850 to 0.841) and ECB+ (0.698 to 0.669), so it is off by default too. The
+event-date rule ignores articles whose own dates span more than ``max_event_gap_days`` (they also
+date background events). The defaults were re-checked on the
 pairs of the rebuilt scoring (``score`` branch, EM-fitted): 0.862 / 0.677 / 0.769 on the train files
 against 0.508 / 0.069 / 0.053 for connected components, with every grid neighbour lower or within
 0.01.
@@ -141,6 +145,9 @@ class ConflictKeys:
         injured: people injured, when stated.
         cities: city-level places (``"name|region|country"``).
         agencies: police forces and agencies.
+        participants: ``(role, name)`` of the people named as victim or suspect (full names only).
+        names: every full name the article gives (people and officers), to recognise a participant
+            that the other article names in another role.
     """
 
     references: frozenset[str] = frozenset()
@@ -150,6 +157,8 @@ class ConflictKeys:
     injured: int | None = None
     cities: frozenset[str] = frozenset()
     agencies: frozenset[str] = frozenset()
+    participants: tuple[tuple[str, str], ...] = ()
+    names: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -160,6 +169,7 @@ class ConflictKeys:
             or self.event_days
             or self.cities
             or self.agencies
+            or self.participants
             or self.killed is not None
             or self.injured is not None
         )
@@ -192,7 +202,22 @@ def conflict_keys(fields: ArticleFields) -> ConflictKeys:
         injured=fields.injured,
         cities=frozenset(p for p in fields.norms("places") if p.count("|") == 2),
         agencies=frozenset(fields.norms("agencies")),
+        participants=tuple(
+            sorted(
+                {
+                    (m.role, m.norm)
+                    for m in fields.people
+                    if m.role in _PARTICIPANT_ROLES and " " in m.norm
+                }
+            )
+        ),
+        names=frozenset(
+            n for n in (*fields.norms("people"), *fields.norms("officers")) if " " in n
+        ),
     )
+
+
+_PARTICIPANT_ROLES = frozenset({"victim", "suspect"})
 
 
 def _casualties_conflict(a: ConflictKeys, b: ConflictKeys) -> bool:
@@ -230,6 +255,30 @@ def _event_date_conflict(a: ConflictKeys, b: ConflictKeys, config: ClusterConfig
     return _min_gap(a.event_days, b.event_days) > gap
 
 
+def _known(name: str, names: frozenset[str], floor: float) -> bool:
+    return name in names or any(
+        fuzz.token_sort_ratio(name, other, processor=None) >= floor for other in names
+    )
+
+
+def _participant_conflict(a: ConflictKeys, b: ConflictKeys, config: ClusterConfig) -> bool:
+    # Different victims (or suspects) named on both sides, and neither article mentions any of the
+    # other's: a multi-victim incident whose reports each name another victim still passes when
+    # one report also names the other's victim anywhere.
+    floor = 100.0 * config.officer_similarity
+    for role in _PARTICIPANT_ROLES:
+        xs = [n for r, n in a.participants if r == role]
+        ys = [n for r, n in b.participants if r == role]
+        if (
+            xs
+            and ys
+            and not any(_known(x, b.names, floor) for x in xs)
+            and not any(_known(y, a.names, floor) for y in ys)
+        ):
+            return True
+    return False
+
+
 def _casualty_conflict(a: ConflictKeys, b: ConflictKeys, _config: ClusterConfig) -> bool:
     return _casualties_conflict(a, b)
 
@@ -247,6 +296,7 @@ _RULES: dict[str, Callable[[ConflictKeys, ConflictKeys, ClusterConfig], bool]] =
     "officer": _officer_conflict,
     "event_date": _event_date_conflict,
     "casualties": _casualty_conflict,
+    "participant": _participant_conflict,
     "city": _city_conflict,
     "agency": _agency_conflict,
 }

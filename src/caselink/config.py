@@ -224,7 +224,15 @@ class ScoreConfig(_Section):
 
 
 ClusterMethod = Literal["average", "additive", "components"]
-CANNOT_LINK_RULES = ("reference", "officer", "event_date", "casualties", "city", "agency")
+CANNOT_LINK_RULES = (
+    "reference",
+    "officer",
+    "participant",
+    "event_date",
+    "casualties",
+    "city",
+    "agency",
+)
 """The field rules that can forbid two articles from sharing a case (see `caselink.cluster`)."""
 
 
@@ -246,9 +254,11 @@ class ClusterConfig(_Section):
             when it has at least ``bridge_min_side`` articles on each side.
         bridge_min_side: the smallest group on each side of a bridge for the bridge to be cut.
         cannot_link: field rules that forbid two articles from sharing a case; some of
-            ``reference``, ``officer``, ``event_date``, ``casualties``, ``city``, ``agency``
+            ``reference``, ``officer``, ``participant``, ``event_date``, ``casualties``, ``city``,
+            ``agency``
             (the rules off by default cost more true pairs than they save on the train files).
-        officer_similarity: named officers less similar than this (0–1) are different people.
+        officer_similarity: named officers (or participants) less similar than this (0–1) are
+            different people.
         max_event_gap_days: event dates further apart than this are different incidents.
         conflict_levels: comparison levels that forbid a pair from sharing a case, as
             ``"comparison:level"`` strings such as ``"reference:else"``.
