@@ -160,6 +160,19 @@ class ConflictKeys:
     participants: tuple[tuple[str, str], ...] = ()
     names: frozenset[str] = frozenset()
 
+    def relevant(self, rules: Iterable[str]) -> bool:
+        """Whether the article states a fact that one of these cannot-link rules reads."""
+        fields = {
+            "reference": self.references,
+            "officer": self.officers,
+            "participant": self.participants,
+            "event_date": self.event_days,
+            "casualties": self.killed is not None or self.injured is not None,
+            "city": self.cities,
+            "agency": self.agencies,
+        }
+        return any(bool(fields.get(rule)) for rule in rules)
+
     @property
     def empty(self) -> bool:
         """Whether the article states no hard fact at all (it can then conflict with nothing)."""
@@ -857,7 +870,13 @@ def cluster_articles(
     conflicts = list(_conflict_pairs(pair_list, cfg.conflict_levels))
     keys: list[ConflictKeys | None] | None = None
     if profiles is not None:
-        keys = [conflict_keys(profiles[a].fields) if a in profiles else None for a in ids]
+        # Articles that state nothing the enabled rules read are left out: they conflict with nothing.
+        keys = [
+            k
+            if a in profiles and (k := conflict_keys(profiles[a].fields)).relevant(cfg.cannot_link)
+            else None
+            for a in ids
+        ]
     result = cluster_graph(
         len(ids),
         rows,
