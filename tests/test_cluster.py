@@ -393,3 +393,21 @@ def test_repeated_pair_keeps_its_highest_weight() -> None:
     two = cluster_graph(2, [1, 0], [0, 1], [5.0, -5.0])
     assert one.labels.tolist() == two.labels.tolist() == [0, 0]
     assert one.diagnostics["scored_pairs"] == 1
+
+
+@given(
+    graphs(low=0.0, high=1.0).flatmap(lambda g: st.tuples(st.just(g), reference_profiles(g[0]))),
+    cluster_configs,
+)
+def test_clustering_is_local_to_link_components(data, cfg: ClusterConfig) -> None:
+    """Re-clustering one link component alone (as an incremental store does) gives the same cases."""
+    (ids, pairs), profiles = data
+    whole = _partition(cluster_incidents(ids, pairs, cfg, profiles=profiles))
+    g = nx.Graph()
+    g.add_nodes_from(ids)
+    g.add_edges_from(p.key for p in pairs if p.probability >= cfg.threshold)
+    pieces: set[frozenset[str]] = set()
+    for component in nx.connected_components(g):
+        inside = [p for p in pairs if p.a in component and p.b in component]
+        pieces |= _partition(cluster_incidents(sorted(component), inside, cfg, profiles=profiles))
+    assert pieces == whole
