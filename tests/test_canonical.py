@@ -185,3 +185,12 @@ def test_first_report_with_outcome_carries_it_and_no_outcome_entry_follows() -> 
         ("first report", "dismissed"),
         ("follow-up", ""),
     ]
+
+
+def test_tie_within_one_article_goes_to_first_mention() -> None:
+    """Between values of equal support from one article, the one it mentions first is chosen."""
+    arts = {"a": _article("a", 1)}
+    fields = {"a": ArticleFields("a", outcomes=[_m("dismissed"), _m("charged")])}
+    case = build_case(Incident("c", ["a"]), arts, fields)
+    assert case.field("outcome").value == "dismissed"
+    assert case.timeline[0].detail == "dismissed"

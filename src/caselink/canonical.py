@@ -1,13 +1,14 @@
 """Canonical case records: each field's chosen value with the articles it came from.
 
 For each field the value stated by the most member articles wins; ties go to the value stated by the
-earliest-published article (undated articles count as latest), then to the smaller value, so the
-choice never depends on input order. Every other value is kept as an alternative with its support
-(the number of articles stating it), strongest first. A single-valued field (agency, oversight body,
-reference, casualty counts) flags a **conflict** when an alternative has at least
-`CanonicalConfig.conflict_min_support` articles behind it (1 by default: any disagreement is shown;
-raise it to ignore stray mentions in large cases). Event dates flag a conflict when
-an alternative lies more than `CanonicalConfig.event_conflict_days` from the chosen date.
+earliest-published article (undated articles count as latest; then by id), and within that article
+to the value it mentions first, so the choice never depends on input order. Every other value is
+kept as an alternative with its support (the number of articles stating it), strongest first. A
+single-valued field (agency, oversight body, reference, casualty counts) flags a **conflict** when
+an alternative has at least `CanonicalConfig.conflict_min_support` articles behind it (1 by
+default: any disagreement is shown; raise it to ignore stray mentions in large cases). Event dates
+flag a conflict when an alternative lies more than `CanonicalConfig.event_conflict_days` from the
+chosen date.
 
 The timeline puts, in date order: the chosen event date (``"event"``), the first report, every
 follow-up, and the first article after the first report that states an outcome (``"outcome"``, with
@@ -95,16 +96,17 @@ def _choose(
     config: CanonicalConfig,
 ) -> CaseField | None:
     sources: dict[str, list[ArticleId]] = defaultdict(list)
+    first: dict[str, tuple[int, int]] = {}
     for aid in members:
         if aid not in fields:
             continue
-        for value in _values(fields[aid], name):
+        for position, value in enumerate(_values(fields[aid], name)):
             sources[value].append(aid)
+            first[value] = min(first.get(value, (order[aid], position)), (order[aid], position))
     if not sources:
         return None
-    ranked = sorted(
-        sources.items(), key=lambda kv: (-len(kv[1]), min(order[a] for a in kv[1]), kv[0])
-    )
+    # Most support first; then the earliest article, and within it the value mentioned first.
+    ranked = sorted(sources.items(), key=lambda kv: (-len(kv[1]), first[kv[0]], kv[0]))
     (value, ids), rest = ranked[0], ranked[1:]
     alternatives = tuple((v, len(a)) for v, a in rest[: config.max_alternatives])
     return CaseField(
