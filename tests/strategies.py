@@ -145,3 +145,17 @@ def plain_articles(draw: st.DrawFn, max_size: int = 8) -> list[Article]:
         )
         for aid in ids
     ]
+
+
+cluster_configs = st.builds(
+    ClusterConfig,
+    threshold=st.floats(0.05, 0.99),
+    method=st.sampled_from(("average", "additive", "components")),
+    merge_threshold=st.floats(0.05, 0.99),
+    missing_pairs=st.sampled_from(("ignore", "count")),
+    missing_weight=st.floats(-10.0, 0.0),
+    bridge_threshold=st.floats(0.05, 0.9999),
+    bridge_min_side=st.integers(1, 4),
+    max_component_size=st.integers(2, 20),
+)
+"""Cluster settings across every method and option (cannot-link rules at their defaults)."""

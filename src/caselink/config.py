@@ -24,6 +24,7 @@ import attrs
 from caselink.errors import ConfigError
 
 __all__ = [
+    "CANNOT_LINK_RULES",
     "BlockingConfig",
     "CanonicalConfig",
     "ClusterConfig",
@@ -222,16 +223,78 @@ class ScoreConfig(_Section):
     prior_weight: float = _setting(-6.0, le=0.0)
 
 
+ClusterMethod = Literal["average", "additive", "components"]
+CANNOT_LINK_RULES = (
+    "reference",
+    "officer",
+    "participant",
+    "event_date",
+    "casualties",
+    "city",
+    "agency",
+)
+"""The field rules that can forbid two articles from sharing a case (see `caselink.cluster`)."""
+
+
 @attrs.frozen
 class ClusterConfig(_Section):
-    """Clustering of scored pairs into incidents.
+    """Clustering of scored pairs into incidents (the method is explained in `caselink.cluster`).
 
     Attributes:
-        threshold: pairs with at least this match probability are linked.
+        threshold: pairs with at least this match probability are links; the connected components
+            of the links are the units that are then split.
+        method: ``"average"`` merges clusters inside a component by average linkage on match weights;
+            ``"components"`` keeps whole components (only cannot-links and weak bridges split them).
+        merge_threshold: two clusters merge while the average match weight of their scored pairs,
+            read as a probability, reaches this value.
+        missing_pairs: ``"ignore"`` averages over the scored pairs only; ``"count"`` also counts every
+            pair never scored, at ``missing_weight`` bits.
+        missing_weight: the match weight (bits) of a pair never scored, when such pairs are counted.
+        bridge_threshold: a bridge of the link graph with a probability below this is weak and is cut
+            when it has at least ``bridge_min_side`` articles on each side.
+        bridge_min_side: the smallest group on each side of a bridge for the bridge to be cut.
+        cannot_link: field rules that forbid two articles from sharing a case; some of
+            ``reference``, ``officer``, ``participant``, ``event_date``, ``casualties``, ``city``,
+            ``agency``
+            (the rules off by default cost more true pairs than they save on the train files).
+        officer_similarity: named officers (or participants) less similar than this (0–1) are
+            different people.
+        max_event_gap_days: event dates further apart than this are different incidents.
+        conflict_levels: comparison levels that forbid a pair from sharing a case, as
+            ``"comparison:level"`` strings such as ``"reference:else"``.
+        max_component_size: a link component with more articles is split by raising its link
+            threshold ``threshold_step`` bits at a time until every piece fits (bounds time and memory).
+        threshold_step: how many bits the link threshold rises per step inside an oversized component.
     """
 
     section: ClassVar[str] = "cluster"
     threshold: float = _setting(0.5, gt=0.0, le=1.0)
+    method: ClusterMethod = _setting("average", choices=get_args(ClusterMethod))
+    merge_threshold: float = _setting(0.4, gt=0.0, le=1.0)
+    missing_pairs: Literal["ignore", "count"] = _setting("count", choices=("ignore", "count"))
+    missing_weight: float = _setting(-4.0, le=0.0)
+    bridge_threshold: float = _setting(0.9, gt=0.0, le=1.0)
+    bridge_min_side: int = _setting(2, ge=1)
+    cannot_link: tuple[str, ...] = _setting(("reference", "event_date"))
+    officer_similarity: float = _setting(0.6, ge=0.0, le=1.0)
+    max_event_gap_days: int = _setting(90, ge=0)
+    conflict_levels: tuple[str, ...] = _setting(())
+    max_component_size: int = _setting(2000, ge=2)
+    threshold_step: float = _setting(1.0, gt=0.0)
+
+    def _cross_checks(self) -> list[str]:
+        problems = []
+        unknown = sorted(set(self.cannot_link) - set(CANNOT_LINK_RULES))
+        if unknown:
+            problems.append(
+                f"[cluster] cannot_link has unknown rules {unknown}; expected some of {list(CANNOT_LINK_RULES)}"
+            )
+        bad = [lv for lv in self.conflict_levels if not isinstance(lv, str) or ":" not in lv]
+        if bad:
+            problems.append(
+                f"[cluster] conflict_levels must be 'comparison:level' strings such as 'reference:else', got {bad}"
+            )
+        return problems
 
 
 @attrs.frozen
@@ -240,10 +303,16 @@ class CanonicalConfig(_Section):
 
     Attributes:
         max_alternatives: how many alternative values to keep per field.
+        conflict_min_support: a single-valued field is flagged as a conflict when an alternative
+            value is stated by at least this many articles.
+        event_conflict_days: event dates are flagged as a conflict when an alternative stated by
+            enough articles lies more than this many days from the chosen date.
     """
 
     section: ClassVar[str] = "canonical"
     max_alternatives: int = _setting(5, ge=0)
+    conflict_min_support: int = _setting(1, ge=1)
+    event_conflict_days: int = _setting(31, ge=0)
 
 
 _SECTIONS: dict[str, type[_Section]] = {

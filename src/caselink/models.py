@@ -46,6 +46,7 @@ __all__ = [
     "ScoredPair",
     "Signature",
     "TimelineEntry",
+    "TimelineKind",
     "pair_key",
 ]
 
@@ -641,15 +642,29 @@ class CaseField:
         }
 
 
+TimelineKind = Literal["event", "first report", "follow-up", "outcome", "undated"]
+
+
 @attrs.frozen
 class TimelineEntry:
-    """One article in a case's timeline."""
+    """One step in a case's timeline.
+
+    Attributes:
+        date: when it happened (event entries) or was published (report entries), when known.
+        article_id: the article it comes from.
+        kind: ``"event"`` (an event date the articles state), ``"first report"``, ``"follow-up"``,
+            ``"outcome"`` (the first report of an outcome after the first report) or ``"undated"``.
+        source: the article's outlet, when known.
+        title: the article's title.
+        detail: what the entry is about, e.g. the outcome stated (``""`` when nothing more is known).
+    """
 
     date: dt.date | None
     article_id: ArticleId
-    kind: Literal["first report", "follow-up", "undated"]
+    kind: TimelineKind
     source: str | None
     title: str
+    detail: str = ""
 
 
 @attrs.frozen
@@ -698,6 +713,7 @@ class Case:
                     "kind": e.kind,
                     "source": e.source,
                     "title": e.title,
+                    "detail": e.detail,
                 }
                 for e in self.timeline
             ],

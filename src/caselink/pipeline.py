@@ -20,7 +20,7 @@ from caselink import __version__
 from caselink._progress import track
 from caselink.blocking import block_candidates, blocking_stats, lsh_params
 from caselink.canonical import build_cases
-from caselink.cluster import cluster_incidents
+from caselink.cluster import cluster_articles
 from caselink.compare import compare_pairs, default_comparisons
 from caselink.config import Config
 from caselink.extract import extract_fields
@@ -120,7 +120,10 @@ def resolve(
         fitted = model or default_model({c.name: c.labels for c in comparisons}, cfg.score)
         scored = score_pairs(vectors, fitted)
     with timer.stage("cluster"):
-        incidents = cluster_incidents([a.id for a in ordered], scored, cfg.cluster)
+        clustering = cluster_articles(
+            [a.id for a in ordered], scored, cfg.cluster, profiles=profiles
+        )
+        incidents = list(clustering.incidents)
     with timer.stage("canonical"):
         by_id = {a.id: a for a in ordered}
         cases = build_cases(incidents, by_id, {f.article_id: f for f in fields}, cfg.canonical)
@@ -150,6 +153,7 @@ def resolve(
             "multi_article_cases": sum(1 for c in cases if len(c.article_ids) > 1),
         },
         "blocking": blocking_stats(candidates, len(ordered)),
+        "cluster": dict(clustering.diagnostics),
         "timings_s": timer.seconds,
     }
     return Resolution(
