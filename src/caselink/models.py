@@ -360,6 +360,8 @@ class ArticleFields:
         references: case and reference numbers.
         killed: number of people killed, when stated.
         injured: number of people injured, when stated.
+        ages: ages of people in the story (norm = the age in years, e.g. ``"63"``; role = the
+            lower-case name of the person it belongs to, when the text ties it to a name).
     """
 
     article_id: ArticleId
@@ -374,6 +376,7 @@ class ArticleFields:
     references: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
     killed: int | None = None
     injured: int | None = None
+    ages: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
 
     def norms(self, name: FieldName) -> tuple[str, ...]:
         """Return the distinct normalised values of a mention field, in first-seen order."""

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 
 from caselink.config import ExtractConfig
-from caselink.extract import agencies, dates, events, people, places, references
+from caselink.extract import agencies, casualties, dates, events, people, places, references
 from caselink.models import Article, ArticleFields, Mention
 
 __all__ = ["extract_fields"]
@@ -24,7 +24,6 @@ _EXTRACTORS: tuple[tuple[str, _Extractor], ...] = (
     ("oversight_bodies", agencies.find_oversight_bodies),
     ("officers", people.find_officers),
     ("people", people.find_people),
-    ("places", places.find_places),
     ("event_dates", dates.find_event_dates),
     ("outcomes", events.find_outcomes),
     ("allegations", events.find_allegations),
@@ -52,6 +51,22 @@ def extract_fields(article: Article, config: ExtractConfig | None = None) -> Art
         except Exception:
             logger.debug("extractor %s failed on article %s", name, article.id, exc_info=True)
             found[name] = ()
+    names = places.name_words((*found["people"], *found["officers"]))
+    try:
+        found["places"] = places.find_places(text, article, names)
+    except Exception:
+        logger.debug("extractor places failed on article %s", article.id, exc_info=True)
+        found["places"] = ()
+    try:
+        killed, injured = casualties.find_casualties(text, article)
+    except Exception:
+        logger.debug("casualty counts failed on article %s", article.id, exc_info=True)
+        killed = injured = None
+    try:
+        ages = people.find_ages(text, article)
+    except Exception:
+        logger.debug("ages failed on article %s", article.id, exc_info=True)
+        ages = ()
     return ArticleFields(
         article_id=article.id,
         agencies=found["agencies"],
@@ -63,4 +78,7 @@ def extract_fields(article: Article, config: ExtractConfig | None = None) -> Art
         outcomes=found["outcomes"],
         allegations=found["allegations"],
         references=found["references"],
+        killed=killed,
+        injured=injured,
+        ages=ages,
     )
