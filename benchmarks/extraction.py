@@ -248,7 +248,7 @@ def score_seeds(folder: Path) -> dict[str, Any]:
             results["officer_rank"]["gold"] += 1
             results["officer_rank"]["tp"] += ok
             row["officer_rank"] = {"want": rank, "got": sorted(ranks), "ok": ok}
-        people = {m.norm for m in (*f.people, *f.officers)}
+        people = {m.norm for m in (*f.people, *f.officers) if m.norm}
         want = {p.lower() for p in g.get("person_names") or []}
         results["person_names"]["gold"] += len(want)
         results["person_names"]["tp"] += len(want & people)

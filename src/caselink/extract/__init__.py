@@ -20,7 +20,6 @@ logger = logging.getLogger(__name__)
 _Extractor = Callable[[str, Article], tuple[Mention, ...]]
 
 _EXTRACTORS: tuple[tuple[str, _Extractor], ...] = (
-    ("agencies", agencies.find_agencies),
     ("oversight_bodies", agencies.find_oversight_bodies),
     ("officers", people.find_officers),
     ("people", people.find_people),
@@ -57,6 +56,11 @@ def extract_fields(article: Article, config: ExtractConfig | None = None) -> Art
     except Exception:
         logger.debug("extractor places failed on article %s", article.id, exc_info=True)
         found["places"] = ()
+    try:
+        found["agencies"] = agencies.find_agencies(text, article, found["places"])
+    except Exception:
+        logger.debug("extractor agencies failed on article %s", article.id, exc_info=True)
+        found["agencies"] = ()
     try:
         killed, injured = casualties.find_casualties(text, article)
     except Exception:

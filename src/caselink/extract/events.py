@@ -13,7 +13,10 @@ _OUTCOMES: tuple[tuple[str, str], ...] = (
     ("final written warning", r"final written warning"),
     ("written warning", r"(?<!final )written warning"),
     ("management advice", r"management advice"),
-    ("no case to answer", r"no case to answer"),
+    (
+        "no case to answer",
+        r"no case to answer|(?:not|no) (?:find |found |have |had |be )?a case to answer",
+    ),
     ("barred list", r"barred list|barred from (?:working for|serving|re-?joining) the police"),
     ("dismissed", r"\b(?:dismissed|sacked|fired)\b(?! without notice)"),
     ("cleared", r"\bcleared\b"),

@@ -35,6 +35,10 @@ _LOWER_RANK = re.compile(
     r"\b(?:[Tt]he|[Aa]n?|[Pp]olice) (police constable|constable|sergeant|inspector|detective|"
     r"officer|deputy|trooper|superintendent),? $"
 )
+# A rank opening a line or sentence with no name after it ("Constable 'exchanged messages'").
+_RANK_AT_START = re.compile(
+    r"(?:^|(?<=[.!?] ))(Constable|Sergeant|Inspector|Officer)(?= [^A-Z\s])", re.MULTILINE
+)
 _RANK_ONLY = re.compile(
     r"\b(?:[Aa]n?|[Tt]he) (?:(?:male|female|serving|former|probationary) )?"
     r"(police constable|constable|police sergeant|sergeant|inspector|detective constable|"
@@ -600,7 +604,12 @@ _NAME_CUE_BEFORE = re.compile(
 _NAME_CUE_AFTER = re.compile(
     r"^(?:,? (?:\d{1,3}|who|whose|was|were|is|has|had|said|says|told|added|explained|wrote|"
     r"testified|pleaded|faces|died|remains|allegedly|reportedly|admitted|denied|called|"
-    r"shot|fired|killed|survived|will|would)\b|['’]s\b| \(\d{1,3}\)|, of [A-Z])"
+    r"shot|fired|killed|survived|will|would)\b|['’]s\b| \(\d{1,3}\)|, of [A-Z]|"
+    r", (?:the |a |an )?(?:[A-Za-z]+ ){0,3}(?i:director|chief|spokes\w+|officer|head|chair\w*|"
+    r"commissioner|manager|president|secretary|minister|leader|member|resident|owner|student|"
+    r"teacher|attorney|lawyer|coroner|judge|mayor|sheriff|captain|sergeant|deputy|detective|"
+    r"father|mother|son|daughter|brother|sister|wife|husband|friend|neighbou?r|uncle|aunt|"
+    r"cousin|grand\w+|pastor|principal|superintendent|prosecutor)\b)"
 )
 _AGE_AFTER = re.compile(r"^,? (?:age |aged )?(\d{1,3})\b(?!-| ?%| percent| years? ago| miles)")
 _AGE_BEFORE = re.compile(r"\b(\d{1,3})-year-old(?: [a-z]+(?:-[a-z]+)?){0,3} $")
@@ -661,7 +670,7 @@ def _is_name_token(token: str) -> bool:
 
 
 def _norm(tokens: list[str]) -> str:
-    words = [t.rstrip(".") for t in tokens]
+    words = [re.sub(r"['’]s$", "", t.rstrip(".")) for t in tokens]
     words = [w for w in words if len(w) > 1 and w.lower() not in _SUFFIX]
     return " ".join(w.lower().replace("’", "'") for w in words)
 
@@ -774,7 +783,8 @@ def find_officers(text: str, article: Article) -> tuple[Mention, ...]:
     found = [m for m, officer in _candidates(text, article) if officer]
     found += [
         Mention(match.group(1), "", match.start(1), match.end(1), role=match.group(1).lower())
-        for match in _RANK_ONLY.finditer(text)
+        for pattern in (_RANK_ONLY, _RANK_AT_START)
+        for match in pattern.finditer(text)
     ]
     return tuple(sorted(found, key=lambda m: (m.start, m.end)))
 
