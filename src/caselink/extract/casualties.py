@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from caselink.extract._text import lowered
 from caselink.models import Article
 
 __all__ = ["find_casualties"]
@@ -25,25 +26,21 @@ _WHO = (
     r"teens|teenagers|children|kids|boys|girls|others|adults|victims|individuals|bystanders))?"
 )
 _KILLED_COUNT = (
-    re.compile(
-        rf"\b{_NUM}{_WHO} (?:were |are |have been |had been )?(?:killed|dead|died|slain)\b", re.I
-    ),
-    re.compile(rf"\b(?:killed|killing|left|leaving) {_NUM}{_WHO}(?: dead)?\b", re.I),
+    re.compile(rf"\b{_NUM}{_WHO} (?:were |are |have been |had been )?(?:killed|dead|died|slain)\b"),
+    re.compile(rf"\b(?:killed|killing|left|leaving) {_NUM}{_WHO}(?: dead)?\b"),
 )
 _INJURED_COUNT = (
     re.compile(
         rf"\b{_NUM}{_WHO} (?:were |are |have been |was )?(?:also )?"
         r"(?:injured|wounded|hurt|hospitali[sz]ed|shot and wounded)\b",
-        re.I,
     ),
-    re.compile(rf"\b(?:injuring|wounding|injured|wounded) {_NUM}{_WHO}\b", re.I),
+    re.compile(rf"\b(?:injuring|wounding|injured|wounded) {_NUM}{_WHO}\b"),
 )
 _DEATH = re.compile(
     r"\b(?:shot and killed|fatally (?:shot|wounded|struck)|(?:was|were|been) killed|"
     r"killed (?:a|an|his|her|their|the)\b|died|dies|pronounced dead|shot dead|found dead|"
     r"death of|shooting death|deadly|fatal shooting|homicide|murder(?:ed)?|slain|"
     r"killed (?:himself|herself)|succumbed)",
-    re.I,
 )
 _INJURY = re.compile(
     r"\b(?:(?:was|were|been) (?:shot and )?(?:wounded|injured|hurt|hospitali[sz]ed)|"
@@ -51,7 +48,6 @@ _INJURY = re.compile(
     r"expected to (?:survive|recover)|survived|recovering|treated (?:for|and released)|"
     r"was shot in the (?:leg|arm|hand|foot|shoulder|back|stomach|abdomen|chest|face|head|neck|hip|"
     r"thigh|buttocks?|side)|suffered (?:a )?(?:gunshot|non-fatal))",
-    re.I,
 )
 
 
@@ -83,6 +79,7 @@ def find_casualties(text: str, _article: Article) -> tuple[int | None, int | Non
         >>> find_casualties("The council met on Friday.", Article("a", "", ""))
         (None, None)
     """
+    text = lowered(text)
     killed = _first_count(text, _KILLED_COUNT)
     injured = _first_count(text, _INJURED_COUNT)
     if killed is None and _DEATH.search(text):

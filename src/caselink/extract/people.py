@@ -15,8 +15,10 @@ nearest cue within the sentence around it: ``victim``, ``suspect``, ``spokespers
 
 from __future__ import annotations
 
+import functools
 import re
 
+from caselink.extract._text import lowered
 from caselink.models import Article, Mention
 
 __all__ = ["find_ages", "find_officers", "find_people"]
@@ -598,8 +600,7 @@ _NAME_CUE_BEFORE = re.compile(
     r"identified|named|charged|arrested|accused|shooter|gunman|teen|man|woman|boy|girl|"
     r"resident|student|spokesman|spokeswoman|spokesperson|attorney|lawyer|judge|prosecutor|"
     r"coroner|mayor|pastor|by|of|and|with|against|killed|shot|told|found|including)"
-    r"|\d+-year-old(?: [a-z]+){0,2}|[,:(])\s$",
-    re.IGNORECASE,
+    r"|\d+-year-old(?: [a-z]+){0,2}|[,:(])\s$"
 )
 _NAME_CUE_AFTER = re.compile(
     r"^(?:,? (?:\d{1,3}|who|whose|was|were|is|has|had|said|says|told|added|explained|wrote|"
@@ -614,43 +615,23 @@ _NAME_CUE_AFTER = re.compile(
 _AGE_AFTER = re.compile(r"^,? (?:age |aged )?(\d{1,3})\b(?!-| ?%| percent| years? ago| miles)")
 _AGE_BEFORE = re.compile(r"\b(\d{1,3})-year-old(?: [a-z]+(?:-[a-z]+)?){0,3} $")
 _AGE_ANY = re.compile(
-    r"\b(\d{1,3})(?:-year-old|-yr-old| years? old\b)|\b(?:aged?|age of) (\d{1,3})\b", re.I
+    r"\b(\d{1,3})(?:-year-old|-yr-old| years? old\b)|\b(?:aged?|age of) (\d{1,3})\b"
 )
-_ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "suspect",
-        re.compile(
-            r"\b(?:suspects?|arrested|charged|accused|shooter|gunman|booked|indicted|"
-            r"pleaded|sentenced|custody|jailed|defendant|faces? (?:charges|a charge))\b",
-            re.I,
-        ),
-    ),
-    (
-        "victim",
-        re.compile(
-            r"\b(?:victims?|killed|died|dead|wounded|injured|shot|struck|pronounced|"
-            r"fatally|slain|death of|hospitali[sz]ed)\b",
-            re.I,
-        ),
-    ),
-    ("spokesperson", re.compile(r"\b(?:spokes(?:man|woman|person)|public information)\b", re.I)),
-    (
-        "relative",
-        re.compile(
-            r"\b(?:mother|father|mom|dad|son|daughter|brother|sister|wife|husband|aunt|uncle|"
-            r"cousin|grand(?:mother|father|son|daughter))\b",
-            re.I,
-        ),
-    ),
-    (
-        "official",
-        re.compile(
-            r"\b(?:mayor|judge|prosecutor|attorney|coroner|commissioner|chairman|chair|"
-            r"director|governor|senator)\b",
-            re.I,
-        ),
-    ),
-    ("witness", re.compile(r"\b(?:witness(?:es)?|neighbou?rs?)\b", re.I)),
+_ROLE_WORDS: dict[str, str] = {
+    "suspect": r"suspects?|arrested|charged|accused|shooter|gunman|booked|indicted|pleaded|"
+    r"sentenced|custody|jailed|defendant|faces? (?:charges|a charge)",
+    "victim": r"victims?|killed|died|dead|wounded|injured|shot|struck|pronounced|fatally|slain|"
+    r"death of|hospitali[sz]ed",
+    "spokesperson": r"spokes(?:man|woman|person)|public information",
+    "relative": r"mother|father|mom|dad|son|daughter|brother|sister|wife|husband|aunt|uncle|"
+    r"cousin|grand(?:mother|father|son|daughter)",
+    "official": r"mayor|judge|prosecutor|attorney|coroner|commissioner|chairman|chair|director|"
+    r"governor|senator",
+    "witness": r"witness(?:es)?|neighbou?rs?",
+}
+# One pass over the lowered text finds every role cue; a named group tells which role.
+_ROLE_CUES = re.compile(
+    r"\b(?:" + "|".join(f"(?P<{role}>{words})" for role, words in _ROLE_WORDS.items()) + r")\b"
 )
 _MAX_AGE = 110
 
@@ -675,16 +656,24 @@ def _norm(tokens: list[str]) -> str:
     return " ".join(w.lower().replace("’", "'") for w in words)
 
 
+@functools.lru_cache(maxsize=4)
+def _role_cues(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(
+        (m.start(), m.end(), m.lastgroup or "") for m in _ROLE_CUES.finditer(lowered(text))
+    )
+
+
 def _role(text: str, start: int, end: int) -> str | None:
     left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 100)
     right_dot = text.find(".", end)
     right = min(end + 80, right_dot if right_dot >= 0 else len(text))
     best: tuple[int, str] | None = None
-    for role, pattern in _ROLE_CUES:
-        for match in pattern.finditer(text, max(left, 0), right):
-            distance = start - match.end() if match.end() <= start else match.start() - end
-            if distance >= 0 and (best is None or distance < best[0]):
-                best = (distance, role)
+    for cue_start, cue_end, role in _role_cues(text):
+        if cue_start < left or cue_end > right:
+            continue
+        distance = start - cue_end if cue_end <= start else cue_start - end
+        if distance >= 0 and (best is None or distance < best[0]):
+            best = (distance, role)
     return best[1] if best else None
 
 
@@ -692,7 +681,14 @@ def _segments(text: str, begin: int) -> list[tuple[list[tuple[str, int]], str | 
     """Name-like segments of capitalised runs: (tokens with offsets, rank before, run start)."""
     out = []
     for run in _RUN.finditer(text, begin):
-        tokens = [(m.group(0), run.start() + m.start()) for m in re.finditer(r"\S+", run.group(0))]
+        value = run.group(0)
+        if " " not in value:
+            continue  # one capitalised word is never a name with a rank or a full name
+        tokens = []
+        offset = run.start()
+        for word in value.split(" "):
+            tokens.append((word, offset))
+            offset += len(word) + 1
         current: list[tuple[str, int]] = []
         rank: str | None = None
         i = 0
@@ -724,13 +720,24 @@ def _surname_repeats(text: str, surname: str, start: int) -> bool:
     bare = surname.rstrip(".")
     if len(bare) < 3:
         return False
-    pattern = re.compile(rf"(?<![\w'’-]){re.escape(bare)}(?![\w-])")
-    return any(match.start() != start for match in pattern.finditer(text))
+    at = text.find(bare)
+    while at >= 0:
+        after = text[at + len(bare) : at + len(bare) + 1]
+        before = text[at - 1 : at] if at else ""
+        if at != start and not (after.isalnum() or after == "-") and not before.isalnum():
+            return True
+        at = text.find(bare, at + 1)
+    return False
 
 
-def _candidates(text: str, article: Article) -> list[tuple[Mention, bool]]:
+def _candidates(text: str, article: Article) -> tuple[tuple[Mention, bool], ...]:
     """(mention, is_officer) for every supported name in the body."""
-    begin = _body_start(text, article)
+    return _candidates_from(text, _body_start(text, article))
+
+
+@functools.lru_cache(maxsize=4)
+def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
+    low = lowered(text)
     out = []
     for tokens, run_rank, _run_start in _segments(text, 0):
         rank = run_rank
@@ -757,11 +764,10 @@ def _candidates(text: str, article: Article) -> list[tuple[Mention, bool]]:
             continue
         if start < begin or len(words) < 2 or len(norm.split()) < 2:
             continue
-        before = text[max(0, start - 40) : start]
         after = text[end : end + 30]
         supported = (
             _AGE_AFTER.match(after)
-            or _NAME_CUE_BEFORE.search(before)
+            or _NAME_CUE_BEFORE.search(low, max(0, start - 40), start)
             or _NAME_CUE_AFTER.match(after)
             or _surname_repeats(text, words[-1], last_offset)
         )
@@ -769,7 +775,7 @@ def _candidates(text: str, article: Article) -> list[tuple[Mention, bool]]:
             out.append(
                 (Mention(text[start:end], norm, start, end, role=_role(text, start, end)), False)
             )
-    return out
+    return tuple(out)
 
 
 def find_officers(text: str, article: Article) -> tuple[Mention, ...]:
@@ -822,7 +828,7 @@ def find_ages(text: str, article: Article) -> tuple[Mention, ...]:
                 mention.start - 40 + before.start(1) if mention.start >= 40 else before.start(1)
             ] = mention.norm
     found: dict[int, Mention] = {}
-    for match in _AGE_ANY.finditer(text):
+    for match in _AGE_ANY.finditer(lowered(text)):
         group = 1 if match.group(1) else 2
         value = int(match.group(group))
         if value <= _MAX_AGE:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
+from caselink.extract._text import lowered
 from caselink.models import Article, Mention
 
 __all__ = ["find_references"]
 
 _IOPC = re.compile(r"\b((?:19|20)\d{2})/(\d{5,7})\b")
-_COURT = re.compile(
-    r"\b(?:case|docket)\s+(?:no\.?|number)\s*([A-Z0-9][A-Z0-9/-]{4,20})\b", re.IGNORECASE
-)
+_COURT = re.compile(r"\b(?:case|docket) ?(?:no\.?|number) ?([a-z0-9][a-z0-9/-]{4,20})\b")
 
 
 def find_references(text: str, _article: Article) -> tuple[Mention, ...]:
@@ -21,7 +20,8 @@ def find_references(text: str, _article: Article) -> tuple[Mention, ...]:
         for m in _IOPC.finditer(text)
     ]
     found += [
-        Mention(m.group(1), m.group(1).upper(), m.start(1), m.end(1), role="court")
-        for m in _COURT.finditer(text)
+        Mention(text[m.start(1) : m.end(1)], m.group(1).upper(), m.start(1), m.end(1), role="court")
+        for m in _COURT.finditer(lowered(text))
+        if any(c.isdigit() for c in m.group(1))
     ]
     return tuple(sorted(found, key=lambda m: m.start))
