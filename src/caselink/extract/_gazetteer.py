@@ -70,6 +70,7 @@ _DROP = re.compile(r"[.']")
 _SPACE = re.compile(r"[\s-]+")
 
 
+@functools.lru_cache(maxsize=65536)
 def key(name: str) -> str:
     """Return the lookup key of a place name: lower case, no dots, ``saint`` -> ``st``.
 

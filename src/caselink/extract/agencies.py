@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
 
@@ -42,8 +42,59 @@ def _alternation(names: Sequence[str]) -> str:
     return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
 
 
+_ANCHOR_WORDS = (
+    "Police", "police", "Constabulary", "PSNI", "BTP", "GMP", "MDP", "SAPOL", "RCMP", "Mounties",
+    "Met", "Yard", "Garda", "Gardaí", "Síochána", "Siochana",
+)  # fmt: skip
+
+
+class _Aliases:
+    """Aliases indexed by the anchor word they contain, for anchor-then-verify matching.
+
+    Python's regex engine tries a long alternation at every position of the text; finding a
+    handful of anchor words with ``str.find`` and checking the aliases that contain each one is
+    an order of magnitude faster on news-length text.
+    """
+
+    def __init__(self, aliases: dict[str, str]) -> None:
+        self.canonical = aliases
+        self.by_anchor: dict[str, list[tuple[int, str]]] = {}
+        for alias in sorted(aliases, key=len, reverse=True):
+            words = alias.split(" ")
+            anchor = next((w for w in words if w in _ANCHOR_WORDS), None)
+            if anchor is None:
+                msg = f"agency alias {alias!r} has no anchor word; add one to _ANCHOR_WORDS"
+                raise ValueError(msg)
+            offset = (" " + alias + " ").index(" " + anchor + " ")
+            self.by_anchor.setdefault(anchor, []).append((offset, alias))
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        """(start, alias) of every alias occurrence with word boundaries."""
+        out = []
+        for anchor, entries in self.by_anchor.items():
+            at = text.find(anchor)
+            while at >= 0:
+                for offset, alias in entries:
+                    start = at - offset
+                    if (
+                        start >= 0
+                        and text.startswith(alias, start)
+                        and _bounded(text, start, start + len(alias))
+                    ):
+                        out.append((start, alias))
+                        break
+                at = text.find(anchor, at + 1)
+        return out
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "-" or after.isalnum() or after == "-")
+
+
 @functools.lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str]]:
+def _patterns() -> tuple[_Aliases, dict[str, str]]:
     aliases: dict[str, str] = {}
     areas: dict[str, str] = {}
     for canonical, area_names, extra in _table()["forces"]:
@@ -53,11 +104,26 @@ def _patterns() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], dict[
             areas[area] = canonical
             for suffix in (" Police", " police", " Constabulary"):
                 aliases.setdefault(area + suffix, canonical)
-    alias_re = re.compile(rf"(?<![\w-])(?:{_alternation(list(aliases))})(?![\w-])")
-    area_re = re.compile(
-        rf"(?<![\w-])({_alternation(list(areas))})(?= (?:[Cc]hief [Cc]onstable|force|officers?)\b)"
-    )
-    return alias_re, aliases, area_re, areas
+    return _Aliases(aliases), areas
+
+
+_AREA_ANCHORS = (" Chief Constable", " chief constable", " force", " officer")
+
+
+def _area_mentions(text: str, areas: dict[str, str]) -> list[tuple[int, str]]:
+    """Force areas before "Chief Constable", "force" or "officer(s)" ("Notts officers")."""
+    out = []
+    for anchor in _AREA_ANCHORS:
+        at = text.find(anchor)
+        while at >= 0:
+            if _bounded(text, at + 1, at + len(anchor)) or anchor == " officer":
+                for area in areas:
+                    start = at - len(area)
+                    if start >= 0 and text.startswith(area, start) and _bounded(text, start, at):
+                        out.append((start, area))
+                        break
+            at = text.find(anchor, at + 1)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,15 +133,20 @@ def _oversight() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _CAP = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?\.?"
-_US_DEPARTMENT = re.compile(
-    rf"((?:{_CAP} ){{0,2}}{_CAP}) (Police Department|Police Dept\.|PD|Police|police)(?![\w-])"
-)
-_US_SHERIFF = re.compile(
-    rf"((?:{_CAP} ){{0,2}}{_CAP}) (County|Parish) (?:Sheriff['’]s (?:Office|Department)|"
-    r"Sheriff|sheriff['’]s (?:office|department|deputies)|[Ss]heriff)(?![\w-])"
+# Looked for just before an anchor ("Police", "Sheriff") found with str.find.
+_NAME_BEFORE = re.compile(rf"((?:{_CAP} ){{0,2}}{_CAP}) $")
+_COUNTY_BEFORE = re.compile(rf"((?:{_CAP} ){{0,2}}{_CAP}) (County|Parish) $")
+_DEPARTMENT_AFTER = re.compile(r"Police(?: Department| Dept\.)?|police|PD(?![\w-])")
+_SHERIFF_AFTER = re.compile(
+    r"(?:Sheriff['’]s (?:Office|Department)|sheriff['’]s (?:office|department|deputies)|"
+    r"[Ss]heriff)(?![\w-])"
 )
 _US_STATE = re.compile(
     rf"({_alternation(list(STATE_NAMES))}) (State Police|State Patrol|Highway Patrol)(?![\w-])"
+)
+_MET = re.compile(
+    r"Met(?=(?:['’]s)? (?:[Pp]olice|officers?|constables?|sergeants?|detectives?|"
+    r"[Cc]ommissioner|chief))"
 )
 _NOT_TOWN = frozenset(
     [
@@ -158,7 +229,7 @@ def find_agencies(  # noqa: PLR0912
         >>> [m.norm for m in find_agencies(text, Article("a", "", ""))]
         ['metropolitan police service', 'bristol police department', 'nottinghamshire police']
     """
-    alias_re, aliases, area_re, areas = _patterns()
+    aliases, areas = _patterns()
     us = _us_context(places)
     gazetteer = towns()
     found: dict[tuple[int, int], Mention] = {}
@@ -169,45 +240,70 @@ def find_agencies(  # noqa: PLR0912
             return
         found[(start, end)] = Mention(surface, norm, start, end, role=role)
 
-    for match in _US_STATE.finditer(text):
-        add(match.group(0), match.start(), match.group(0).lower())
-    for match in _US_SHERIFF.finditer(text):
-        name = _strip_words(match.group(1))
-        if name:
-            start = match.start(1) + match.group(1).index(name)
-            norm = f"{name.lower()} {match.group(2).lower()} sheriff's office"
-            add(text[start : match.end()], start, norm)
-    for match in alias_re.finditer(text):
-        canonical = aliases[match.group(0)]
-        area = match.group(0).rsplit(" ", 1)[0]
+    if "State Police" in text or "Patrol" in text:
+        for match in _US_STATE.finditer(text):
+            add(match.group(0), match.start(), match.group(0).lower())
+    for anchor in ("Sheriff", "sheriff"):
+        at = text.find(anchor)
+        while at >= 0:
+            county = _COUNTY_BEFORE.search(text, max(0, at - 60), at)
+            tail = _SHERIFF_AFTER.match(text, at)
+            if county and tail:
+                name = _strip_words(county.group(1))
+                if name:
+                    start = county.start(1) + county.group(1).index(name)
+                    norm = f"{name.lower()} {county.group(2).lower()} sheriff's office"
+                    add(text[start : tail.end()], start, norm)
+            at = text.find(anchor, at + 1)
+    for start, alias in aliases.find(text):
+        area = alias.rsplit(" ", 1)[0]
         if us and area in areas and key(area) in gazetteer:
             continue  # "Cleveland police" in a US story is the town's department
-        add(match.group(0), match.start(), canonical)
+        add(alias, start, aliases.canonical[alias])
     if not us:
-        for match in area_re.finditer(text):
-            add(match.group(1), match.start(1), areas[match.group(1)])
-    for match in re.finditer(
-        r"(?<![\w-])Met(?=(?:['’]s)? (?:[Pp]olice|officers?|constables?|"
-        r"sergeants?|detectives?|[Cc]ommissioner|chief))",
-        text,
-    ):
-        add("Met", match.start(), "metropolitan police service")
-    for match in _US_DEPARTMENT.finditer(text):
-        name = _strip_words(match.group(1))
-        if not name or name.endswith("County"):
-            continue
-        start = match.start(1) + match.group(1).index(name)
-        kind = match.group(2)
-        if kind in ("police", "Police") and key(name) not in gazetteer:
-            continue  # "Police" after a non-town ("Wellington Police" is a town; "Capitol" not)
-        if not us and kind in ("police", "Police"):
-            continue  # outside the US, "<Town> police" is the county force, found by area
-        add(text[start : match.end()], start, f"{name.lower()} police department")
+        for start, area in _area_mentions(text, areas):
+            add(area, start, areas[area])
+    at = text.find("Met")
+    while at >= 0:
+        if (not at or not (text[at - 1].isalnum() or text[at - 1] == "-")) and _MET.match(text, at):
+            add("Met", at, "metropolitan police service")
+        at = text.find("Met", at + 1)
+    for anchor in ("Police", "police", "PD"):
+        at = text.find(anchor)
+        while at >= 0:
+            _department(text, at, us, gazetteer, add)
+            at = text.find(anchor, at + 1)
     if not found:
         implied = _implied(text, article)
         if implied:
             found[(implied.start, implied.end)] = implied
     return tuple(sorted(found.values(), key=lambda m: (m.start, m.end)))
+
+
+def _department(
+    text: str,
+    at: int,
+    us: bool,
+    gazetteer: dict[str, Any],
+    add: Callable[[str, int, str], None],
+) -> None:
+    """A US department named before "Police"/"police"/"PD" at ``at``."""
+    if at < 2 or text[at - 1] != " ":
+        return
+    tail = _DEPARTMENT_AFTER.match(text, at)
+    before = _NAME_BEFORE.search(text, max(0, at - 50), at)
+    if tail is None or before is None:
+        return
+    name = _strip_words(before.group(1))
+    if not name or name.endswith("County"):
+        return
+    start = before.start(1) + before.group(1).index(name)
+    kind = tail.group(0)
+    if kind in ("police", "Police") and key(name) not in gazetteer:
+        return  # "Police" after a non-town ("Capitol Police")
+    if not us and kind in ("police", "Police"):
+        return  # outside the US, "<Town> police" is the county force, found by area
+    add(text[start : tail.end()], start, f"{name.lower()} police department")
 
 
 def _implied(text: str, article: Article) -> Mention | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from caselink.extract._text import lowered
+from caselink.extract._text import gated_search, lowered
 from caselink.models import Article
 
 __all__ = ["find_casualties"]
@@ -25,17 +25,18 @@ _WHO = (
     r"(?: (?:other |more |young |adult |teenage |innocent )?(?:people|persons|men|women|"
     r"teens|teenagers|children|kids|boys|girls|others|adults|victims|individuals|bystanders))?"
 )
-_KILLED_COUNT = (
-    re.compile(rf"\b{_NUM}{_WHO} (?:were |are |have been |had been )?(?:killed|dead|died|slain)\b"),
-    re.compile(rf"\b(?:killed|killing|left|leaving) {_NUM}{_WHO}(?: dead)?\b"),
+# Counts are found from their verb: "killed" is found with str.find, then the number is read
+# just before it ("two people were killed") or after it ("killing three").
+_KILLED_BEFORE = re.compile(rf"\b{_NUM}{_WHO} (?:were |are |have been |had been )?$")
+_KILLED_AFTER = re.compile(rf"(?:killed|killing|left|leaving) {_NUM}{_WHO}(?: dead)?\b")
+_INJURED_BEFORE = re.compile(
+    rf"\b{_NUM}{_WHO} (?:were |are |have been |was )?(?:also )?(?:shot and )?$"
 )
-_INJURED_COUNT = (
-    re.compile(
-        rf"\b{_NUM}{_WHO} (?:were |are |have been |was )?(?:also )?"
-        r"(?:injured|wounded|hurt|hospitali[sz]ed|shot and wounded)\b",
-    ),
-    re.compile(rf"\b(?:injuring|wounding|injured|wounded) {_NUM}{_WHO}\b"),
-)
+_INJURED_AFTER = re.compile(rf"(?:injuring|wounding|injured|wounded) {_NUM}{_WHO}\b")
+_KILLED_WORDS = ("killed", "dead", "died", "slain")
+_KILLED_LEADS = ("killed", "killing", "left", "leaving")
+_INJURED_WORDS = ("injured", "wounded", "hurt", "hospitalized", "hospitalised")
+_INJURED_LEADS = ("injuring", "wounding", "injured", "wounded")
 _DEATH = re.compile(
     r"\b(?:shot and killed|fatally (?:shot|wounded|struck)|(?:was|were|been) killed|"
     r"killed (?:a|an|his|her|their|the)\b|died|dies|pronounced dead|shot dead|found dead|"
@@ -56,14 +57,39 @@ def _count(text: str) -> int | None:
     return int(value) if value.isdigit() else _NUMBERS.get(value)
 
 
-def _first_count(text: str, patterns: tuple[re.Pattern[str], ...]) -> int | None:
+_DEATH_GATES = (
+    "kill", "dead", "died", "dies", "death", "fatal", "homicide", "murder", "slain", "succumb",
+)  # fmt: skip
+_INJURY_GATES = (
+    "wound", "injur", "hurt", "hospital", "life", "condition", "surviv", "recover", "treated",
+    "shot in the", "suffered",
+)  # fmt: skip
+
+
+def _first_count(
+    text: str, words: tuple[str, ...], before: re.Pattern[str], leads: tuple[str, ...],
+    after: re.Pattern[str],
+) -> int | None:  # fmt: skip
+    """The count nearest the start of the text, read before a verb or after a lead word."""
     best: tuple[int, int] | None = None
-    for pattern in patterns:
-        match = pattern.search(text)
-        if match:
-            value = _count(match.group(1))
-            if value is not None and value < 1000 and (best is None or match.start() < best[0]):
+    for word in words:
+        at = text.find(word)
+        while at >= 0 and (best is None or at < best[0]):
+            match = before.search(text, max(0, at - 70), at)
+            value = _count(match.group(1)) if match else None
+            if match and value is not None and value < 1000 and not text[at - 1 : at].isalpha():
                 best = (match.start(), value)
+                break
+            at = text.find(word, at + 1)
+    for lead in leads:
+        at = text.find(lead)
+        while at >= 0 and (best is None or at < best[0]):
+            match = after.match(text, at)
+            value = _count(match.group(1)) if match else None
+            if match and value is not None and value < 1000 and not text[at - 1 : at].isalpha():
+                best = (at, value)
+                break
+            at = text.find(lead, at + 1)
     return best[1] if best else None
 
 
@@ -80,11 +106,11 @@ def find_casualties(text: str, _article: Article) -> tuple[int | None, int | Non
         (None, None)
     """
     text = lowered(text)
-    killed = _first_count(text, _KILLED_COUNT)
-    injured = _first_count(text, _INJURED_COUNT)
-    if killed is None and _DEATH.search(text):
+    killed = _first_count(text, _KILLED_WORDS, _KILLED_BEFORE, _KILLED_LEADS, _KILLED_AFTER)
+    injured = _first_count(text, _INJURED_WORDS, _INJURED_BEFORE, _INJURED_LEADS, _INJURED_AFTER)
+    if killed is None and gated_search(_DEATH, text, _DEATH_GATES, back=20):
         killed = 1
-    if injured is None and _INJURY.search(text):
+    if injured is None and gated_search(_INJURY, text, _INJURY_GATES, back=20):
         injured = 1
     if killed is None and injured is None:
         return None, None

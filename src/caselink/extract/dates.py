@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from caselink.models import Article, Mention
 
@@ -55,22 +56,27 @@ _MONTH = "|".join(
     for name in (month.capitalize(), month.upper())
 )
 _ORD = r"(?:st|nd|rd|th)?"
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}}){_ORD} (?:of )?({_MONTH})\.?,? (\d{{4}})\b")
-_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\.? (\d{{1,2}}){_ORD},? (\d{{4}})\b")
-_MONTH_DAY = re.compile(rf"\b({_MONTH})\.? (\d{{1,2}}){_ORD}\b(?!:)")
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORD} (?:of )?({_MONTH})\b")
+# Month names anchor the month patterns: each occurrence is parsed with short anchored
+# patterns before and after it, instead of running every pattern over the whole text.
+_MONTH_WORD = re.compile(rf"(?:{_MONTH})(?![A-Za-z])")
+_BEFORE_DAY = re.compile(rf"(?<![\d,])(\d{{1,2}}){_ORD} (?:of )?$")
+_AFTER_DAY_YEAR = re.compile(rf"\.? (\d{{1,2}}){_ORD},? (\d{{4}})\b")
+_AFTER_YEAR = re.compile(r"\.?,? (?:of )?(\d{4})\b")
+_AFTER_DAY = re.compile(rf"\.? (\d{{1,2}}){_ORD}\b(?!:)")
+_BEFORE_REL = re.compile(r"\b([Ll]ast|[Tt]his|[Ii]n|[Ee]arly|[Ll]ate|[Mm]id-?|[Ss]ince) $")
 _NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
-_MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?,? (?:of )?(\d{{4}})\b")
-_REL_MONTH = re.compile(
-    rf"\b([Ll]ast|[Tt]his|[Ii]n|[Ee]arly|[Ll]ate|[Mm]id-?|[Ss]ince) ({_MONTH})\b(?! \d)"
-)
-_YEAR = re.compile(r"\b(?:in|since|during|of|from) ((?:19|20)\d{2})\b(?![/-]\d)")
-_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!s)")
+_YEAR_WORD = re.compile(r"(?:19|20)\d\d(?![\w/-]|[/-]\d)")
+_BEFORE_YEAR = re.compile(r"\b(?:in|since|during|of|from) $")
+_WEEKDAY = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?![\w])")
 _LAST_BEFORE = re.compile(r"\b(?:[Ll]ast|[Pp]ast) $")
 _RELATIVE = re.compile(
-    r"\b([Yy]esterday|[Ll]ast night|[Oo]vernight|[Ee]arlier today|[Tt]oday|[Tt]his morning|"
+    r"(?<![\w-])([Yy]esterday|[Ll]ast night|[Oo]vernight|[Ee]arlier today|[Tt]oday|[Tt]his morning|"
     r"[Tt]his afternoon|[Tt]his evening|[Tt]onight)\b"
 )
+_HOLIDAY_GATES = (
+    "Christmas", "New Year", "Halloween", "Thanksgiving", "Fourth of July", "Independence Day",
+    "Valentine", "Memorial Day", "Labor Day",
+)  # fmt: skip
 _HOLIDAY = re.compile(
     r"\b(Christmas Eve|Christmas Day|Christmas|New Year's Eve|New Year's Day|Halloween|"
     r"Thanksgiving|Fourth of July|Independence Day|Valentine's Day|Memorial Day|Labor Day)\b"
@@ -148,6 +154,56 @@ def _is_stamp(text: str, start: int) -> bool:
     return bool(_STAMP.search(text[max(line_start, start - 40) : start]))
 
 
+_Add = Callable[[str, int, str, str], None]
+
+
+def _month_dates(text: str, match: re.Match[str], published: dt.date | None, add: _Add) -> None:
+    """Dates around one month name: day-month-year, month-day-year, month-year, ..."""
+    start, end = match.start(), match.end()
+    if start and text[start - 1].isalpha():
+        return
+    month = _MONTHS[match.group(0).lower()]
+    before = _BEFORE_DAY.search(text, max(0, start - 14), start)
+    after_year = _AFTER_YEAR.match(text, end)
+    if before and after_year:
+        date = _safe(int(after_year.group(1)), month, int(before.group(1)))
+        if date:
+            add(text[before.start() : after_year.end()], before.start(), date.isoformat(), "day")
+            return
+    after = _AFTER_DAY_YEAR.match(text, end)
+    if after:
+        date = _safe(int(after.group(2)), month, int(after.group(1)))
+        if date:
+            add(text[start : after.end()], start, date.isoformat(), "day")
+            return
+    if after_year:
+        add(
+            text[start : after_year.end()],
+            start,
+            f"{int(after_year.group(1)):04d}-{month:02d}",
+            "month",
+        )
+        return
+    if published is None:
+        return
+    after_day = _AFTER_DAY.match(text, end)
+    if after_day or before:
+        day = int((after_day or before).group(1))  # type: ignore[union-attr]
+        date = _without_year(month, day, published)
+        if date:
+            begin = start if after_day else before.start()  # type: ignore[union-attr]
+            finish = after_day.end() if after_day else end
+            add(text[begin:finish], begin, date.isoformat(), "day")
+            return
+    rel = _BEFORE_REL.search(text, max(0, start - 7), start)
+    if rel and not re.match(r" \d", text[end : end + 2]):
+        word = rel.group(1).lower()
+        year = published.year
+        if month > published.month or (word == "last" and month == published.month):
+            year -= 1
+        add(text[rel.start() : end], rel.start(), f"{year:04d}-{month:02d}", "month")
+
+
 def find_event_dates(text: str, article: Article) -> tuple[Mention, ...]:  # noqa: PLR0912
     """Find event dates; see the module docstring for the rules.
 
@@ -169,55 +225,41 @@ def find_event_dates(text: str, article: Article) -> tuple[Mention, ...]:  # noq
         taken.append((start, end))
         found.append(Mention(surface, norm, start, end, role=role))
 
-    for pattern, order in ((_DAY_MONTH_YEAR, (3, 2, 1)), (_MONTH_DAY_YEAR, (3, 1, 2))):
-        for match in pattern.finditer(text):
-            year, month, day = (match.group(i) for i in order)
-            date = _safe(int(year), _MONTHS[month.lower()], int(day))
+    for month_match in _MONTH_WORD.finditer(text):
+        _month_dates(text, month_match, published, add)
+    if "/" in text:
+        for match in _NUMERIC.finditer(text):
+            first, second, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
+            year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+            month, day = (second, first) if first > 12 else (first, second)
+            date = _safe(year, month, day)
             if date:
                 add(match.group(0), match.start(), date.isoformat(), "day")
-    for match in _NUMERIC.finditer(text):
-        first, second, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
-        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
-        month, day = (second, first) if first > 12 else (first, second)
-        date = _safe(year, month, day)
-        if date:
-            add(match.group(0), match.start(), date.isoformat(), "day")
-    for match in _MONTH_YEAR.finditer(text):
-        norm = f"{int(match.group(2)):04d}-{_MONTHS[match.group(1).lower()]:02d}"
-        add(match.group(0), match.start(), norm, "month")
     if published is not None:
-        for pattern, month_group, day_group in ((_MONTH_DAY, 1, 2), (_DAY_MONTH, 2, 1)):
-            for match in pattern.finditer(text):
-                date = _without_year(
-                    _MONTHS[match.group(month_group).lower()],
-                    int(match.group(day_group)),
-                    published,
-                )
-                if date:
-                    add(match.group(0), match.start(), date.isoformat(), "day")
         for match in _WEEKDAY.finditer(text):
-            if _NOT_WEEKDAY_BEFORE.search(text[max(0, match.start() - 8) : match.start()]):
+            start = match.start()
+            if start and text[start - 1].isalnum():
                 continue
-            back = (published.weekday() - _WEEKDAYS[match.group(1).lower()]) % 7
-            if back == 0 and _LAST_BEFORE.search(text, max(0, match.start() - 6), match.start()):
+            if _NOT_WEEKDAY_BEFORE.search(text, max(0, start - 8), start):
+                continue
+            back = (published.weekday() - _WEEKDAYS[match.group(0).lower()]) % 7
+            if back == 0 and _LAST_BEFORE.search(text, max(0, start - 6), start):
                 back = 7
             date = published - dt.timedelta(days=back)
-            add(match.group(1), match.start(1), date.isoformat(), "day")
+            add(match.group(0), start, date.isoformat(), "day")
         for match in _RELATIVE.finditer(text):
             date = published + dt.timedelta(days=_RELATIVE_DAYS[match.group(1).lower()])
             add(match.group(0), match.start(), date.isoformat(), "day")
-        for match in _HOLIDAY.finditer(text):
-            date = _holiday(match.group(1), published.year)
-            if (date - published).days > _FUTURE_DAYS // 2:
-                date = _holiday(match.group(1), published.year - 1)
-            add(match.group(0), match.start(), date.isoformat(), "day")
-        for match in _REL_MONTH.finditer(text):
-            word, month_text = match.group(1).lower(), match.group(2)
-            month = _MONTHS[month_text.lower()]
-            year = published.year
-            if month > published.month or (word == "last" and month == published.month):
-                year -= 1
-            add(match.group(0), match.start(), f"{year:04d}-{month:02d}", "month")
-    for match in _YEAR.finditer(text):
-        add(match.group(1), match.start(1), match.group(1), "year")
+        if any(gate in text for gate in _HOLIDAY_GATES):
+            for match in _HOLIDAY.finditer(text):
+                date = _holiday(match.group(1), published.year)
+                if (date - published).days > _FUTURE_DAYS // 2:
+                    date = _holiday(match.group(1), published.year - 1)
+                add(match.group(0), match.start(), date.isoformat(), "day")
+    for match in _YEAR_WORD.finditer(text):
+        start = match.start()
+        if (not start or not text[start - 1].isalnum()) and _BEFORE_YEAR.search(
+            text, max(0, start - 8), start
+        ):
+            add(match.group(0), start, match.group(0), "year")
     return tuple(sorted(found, key=lambda m: (m.start, m.end)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from caselink.extract._text import lowered
+from caselink.extract._text import gated_search, lowered
 from caselink.models import Article, Mention
 
 __all__ = ["find_allegations", "find_outcomes"]
@@ -38,6 +38,30 @@ _ALLEGATIONS: tuple[tuple[str, str], ...] = (
     ("firearms discharge", r"\bshot\b|\bshooting\b|\bopened fire\b|\bgunfire\b"),
 )
 # Patterns are lower case and run on the ASCII-lowered text (faster than re.IGNORECASE).
+# Each pattern runs only when one of its gate words occurs (see `gated_search`).
+_GATES: dict[str, tuple[str, ...]] = {
+    "dismissed without notice": ("without notice",),
+    "final written warning": ("final written",),
+    "written warning": ("written warning",),
+    "management advice": ("management advice",),
+    "no case to answer": ("case to answer",),
+    "barred list": ("barred",),
+    "dismissed": ("dismissed", "sacked", "fired"),
+    "cleared": ("cleared",),
+    "charged": ("charged with",),
+    "convicted": ("convicted", "guilty"),
+    "acquitted": ("acquitted", "not guilty"),
+    "resigned": ("resigned",),
+    "under investigation": ("investigation",),
+    "sexual misconduct": ("sexual", "abuse of", "inappropriate relationship"),
+    "violence": ("excessive force", "assault", "punch"),
+    "dishonesty": ("dishonest", "lied", "false statement", "perjury"),
+    "discrimination": ("racis", "racial", "discriminat", "homophobic", "misogyn"),
+    "data misuse": ("police computer", "police database", "police system", "data protection"),
+    "driving": ("pursuit", "police chase", "crash"),
+    "death or serious injury": ("death in custody", "died", "serious injur"),
+    "firearms discharge": ("shot", "shooting", "opened fire", "gunfire"),
+}
 _OUTCOME_RE = tuple((norm, re.compile(p)) for norm, p in _OUTCOMES)
 _ALLEGATION_RE = tuple((norm, re.compile(p)) for norm, p in _ALLEGATIONS)
 
@@ -48,7 +72,7 @@ def _first_of_each(
     found = []
     low = lowered(text)
     for norm, pattern in table:
-        match = pattern.search(low)
+        match = gated_search(pattern, low, _GATES[norm])
         if match:
             found.append(
                 Mention(text[match.start() : match.end()], norm, match.start(), match.end())

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from caselink.extract._gazetteer import (
@@ -302,6 +302,78 @@ def _HOST_KEYS() -> dict[str, str]:  # noqa: N802
     }
 
 
+_STATE_AT = re.compile(rf"(?:({_STATE_ALT})(?![a-z])|({_POSTAL_ALT})(?![A-Za-z]))")
+_TOWN_BEFORE = re.compile(
+    rf"(?<![\w'.-])((?:{_WORD}|St\.)(?: (?:{_WORD}|of))*|{_UPPER_WORD}(?: {_UPPER_WORD})*)$"
+)
+_COUNTRY_NAMES = sorted((*_COUNTRIES, *_REGIONS), key=len, reverse=True)
+_NICK_WORDS = (" man", " woman", " boy", " girl", " teen", " police")
+_DATELINE_AT = re.compile(_DATELINE.pattern.removeprefix("(?m)^"))
+
+
+def _town_states(text: str) -> Iterator[tuple[str, int, str, int, bool]]:
+    """``Town, State`` pairs: (town, its start, state as written, its start, postal code?).
+
+    Found from each ", " (``str.find``) with anchored patterns on either side: a state right
+    after, a capitalised run right before.
+    """
+    at = text.find(", ")
+    while at >= 0:
+        if at + 2 < len(text) and text[at + 2].isupper():
+            state = _STATE_AT.match(text, at + 2)
+            town = _TOWN_BEFORE.search(text, max(0, at - 60), at) if state else None
+            if state and town:
+                postal = state.group(2) is not None
+                yield town.group(1), town.start(1), state.group(0), at + 2, postal
+        at = text.find(", ", at + 1)
+
+
+def _find_words(text: str, words: Iterable[str]) -> list[tuple[int, str]]:
+    """(start, word) of each whole-word occurrence of ``words`` (longest first wins)."""
+    out: list[tuple[int, str]] = []
+    taken: set[int] = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            before = text[at - 1] if at else " "
+            after = text[end] if end < len(text) else " "
+            if not (before.isalnum() or before == "." or after.isalnum()) and at not in taken:
+                out.append((at, word))
+                taken.update(range(at, end))
+            at = text.find(word, at + 1)
+    return sorted(out)
+
+
+def _state_nicknames(text: str) -> list[tuple[int, str]]:
+    """Postal codes before "man", "police" ... ("7-year-old NC girl")."""
+    out = []
+    for word in _NICK_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            code = text[at - 2 : at]
+            if (
+                code in POSTAL_STATES
+                and not text[at - 3 : at - 2].isalnum()
+                and not text[at + len(word) : at + len(word) + 1].isalpha()
+            ):
+                out.append((at - 2, code))
+            at = text.find(word, at + 1)
+    return out
+
+
+def _datelines(text: str) -> Iterator[re.Match[str]]:
+    """Datelines at the start of a line ("BRISTOL, Conn. (AP) —")."""
+    at = 0
+    while at >= 0:
+        match = _DATELINE_AT.match(text, at)
+        if match:
+            yield match
+        at = text.find("\n", at)
+        if at >= 0:
+            at += 1
+
+
 def name_words(people: Iterable[Mention]) -> frozenset[str]:
     """Lookup keys of the words of people's names, except names of large cities."""
     gazetteer = towns()
@@ -377,22 +449,19 @@ def find_places(  # noqa: PLR0912, PLR0915
 
     # Pass 1: explicit evidence.
     pairs: list[tuple[str, int, str]] = []
-    for match in _TOWN_STATE.finditer(text):
-        state_text = match.group(2) or match.group(3)
+    for town_text, town_start, state_text, state_start, postal in _town_states(text):
         code = STATE_NAMES.get(state_text) or AP_STATES.get(state_text) or state_text
-        if match.group(2) is None and not match.group(1)[:1].isupper():
-            continue
-        town, offset = _strip_run(match.group(1), match.start(1))
+        town, offset = _strip_run(town_text, town_start)
         if not town or town in STATE_NAMES:
             continue
         if (
-            match.group(3)
+            postal
             and not any(r.admin1 == code for r in gazetteer.get(key(town.split(" ")[-1]), ()))
             and not any(r.admin1 == code for r in gazetteer.get(key(town), ()))
         ):
             continue  # a postal code is trusted only after a town of that state
         states.add(code)
-        add(state_text, match.start(2) if match.group(2) else match.start(3), f"{code}|US", "state")
+        add(state_text, state_start, f"{code}|US", "state")
         pairs.append((town, offset, code))
     for town, offset, code in pairs:
         words = town.split(" ")
@@ -410,36 +479,34 @@ def find_places(  # noqa: PLR0912, PLR0915
             if cue and len(words) <= 3 and key(town) not in _COMMON | _LEADING | names:
                 name = town.title() if town.isupper() else town
                 add(text[offset : offset + len(town)], offset, f"{key(name)}|{code}|US", "city")
-    for match in _STATE_RE.finditer(text):
-        surface = match.group(0)
-        if surface == "Washington" or surface in AP_STATES:
-            continue  # the city or a bare abbreviation: only trusted after a town
-        after = text[match.end() : match.end() + 12]
+    for start, surface in _find_words(text, STATE_NAMES):
+        if surface == "Washington":
+            continue  # the city or the state: only trusted after a town
+        after = text[start + len(surface) : start + len(surface) + 12]
         if re.match(r" (?:[A-Z][a-z]+|Post|Times)\b", after) and not re.match(
             r" (?:State|Police|Sheriff|Department|Highway|Attorney|Governor)\b", after
         ):
             continue  # part of a longer name: "Georgia Smith", "New York Times"
         code = STATE_NAMES[surface]
         states.add(code)
-        add(surface, match.start(), f"{code}|US", "state")
-    for match in _STATE_NICK.finditer(text):
-        states.add(match.group(1))
-        add(match.group(1), match.start(1), f"{match.group(1)}|US", "state")
-    for match in _COUNTRY_RE.finditer(text):
-        surface = match.group(0)
+        add(surface, start, f"{code}|US", "state")
+    for start, code in _state_nicknames(text):
+        states.add(code)
+        add(code, start, f"{code}|US", "state")
+    for start, surface in _find_words(text, _COUNTRY_NAMES):
         if surface in _REGIONS:
             countries.add("GB")
-            add(surface, match.start(), _REGIONS[surface], "region")
+            add(surface, start, _REGIONS[surface], "region")
         else:
             countries.add(_COUNTRIES[surface])
-            add(surface, match.start(), _COUNTRIES[surface], "country")
+            add(surface, start, _COUNTRIES[surface], "country")
     if states:
         countries.add("US")
     if hint:
         countries.add(hint)
     if not countries:
         countries.update(("US", "GB", "IE", "CA", "AU", "NZ"))
-    for match in _DATELINE.finditer(text):
+    for match in _datelines(text):
         name = match.group(1).title()
         readings = gazetteer.get(key(name), ())
         reading, _ = _pick(readings, states, countries)
