@@ -26,6 +26,7 @@ from importlib import resources
 from typing import Any
 
 from caselink.extract._gazetteer import STATE_NAMES, key, towns
+from caselink.extract._text import Spans
 from caselink.models import Article, Mention
 
 __all__ = ["find_agencies", "find_oversight_bodies"]
@@ -234,11 +235,12 @@ def find_agencies(  # noqa: PLR0912
     gazetteer = towns()
     found: dict[tuple[int, int], Mention] = {}
 
+    taken = Spans(len(text))
+
     def add(surface: str, start: int, norm: str, role: str | None = None) -> None:
         end = start + len(surface)
-        if any(s < end and start < e for s, e in found):
-            return
-        found[(start, end)] = Mention(surface, norm, start, end, role=role)
+        if taken.take(start, end):
+            found[(start, end)] = Mention(surface, norm, start, end, role=role)
 
     if "State Police" in text or "Patrol" in text:
         for match in _US_STATE.finditer(text):

@@ -3,7 +3,8 @@
 Norm: ISO ``YYYY-MM-DD`` (role ``"day"``), ``YYYY-MM`` (role ``"month"``) or ``YYYY`` (role
 ``"year"``). Explicit dates ("Oct. 21, 2016", "21 October 2016", "10/21/2016") stand alone.
 Dates without a year ("Oct. 21"), weekdays ("Friday evening", "on Tuesday", "last Saturday"),
-``yesterday``/``last night``/``today``, holidays ("Christmas Eve", "Thanksgiving") and months
+``yesterday``/``last night``/``today``, holidays ("Christmas Eve", "Thanksgiving": the latest
+one up to the publication date) and months
 ("last February", "in March") are resolved against ``Article.published``: a weekday is its latest
 occurrence on or before the publication date ("last Saturday" on a Saturday is a week back), a
 day without a year the latest one no more than 60 days after publication. Without a publication
@@ -17,6 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+from caselink.extract._text import Spans
 from caselink.models import Article, Mention
 
 __all__ = ["find_event_dates"]
@@ -216,13 +218,13 @@ def find_event_dates(text: str, article: Article) -> tuple[Mention, ...]:  # noq
     """
     published = article.published
     found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans(len(text))
 
     def add(surface: str, start: int, norm: str, role: str) -> None:
         end = start + len(surface)
-        if any(s < end and start < e for s, e in taken) or _is_stamp(text, start):
+        if not taken.free(start, end) or _is_stamp(text, start):
             return
-        taken.append((start, end))
+        taken.take(start, end)
         found.append(Mention(surface, norm, start, end, role=role))
 
     for month_match in _MONTH_WORD.finditer(text):
@@ -252,8 +254,9 @@ def find_event_dates(text: str, article: Article) -> tuple[Mention, ...]:  # noq
             add(match.group(0), match.start(), date.isoformat(), "day")
         if any(gate in text for gate in _HOLIDAY_GATES):
             for match in _HOLIDAY.finditer(text):
+                # The latest occurrence up to the publication (a day of crawl lag allowed).
                 date = _holiday(match.group(1), published.year)
-                if (date - published).days > _FUTURE_DAYS // 2:
+                if (date - published).days > 1:
                     date = _holiday(match.group(1), published.year - 1)
                 add(match.group(0), match.start(), date.isoformat(), "day")
     for match in _YEAR_WORD.finditer(text):

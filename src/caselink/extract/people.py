@@ -31,7 +31,8 @@ _RANK_WORDS = (
     "Constable|Officer|Deputy|Detective|Trooper|Lieutenant|Captain|Corporal|Sheriff|"
     "Police Chief|Chief|Sgt|Lt|Capt|Cpl|Det|Insp|Supt|PC|DC|PS|DS|DI|DCI|PCSO|Special Agent|Agent"
 )
-_RANK_RE = re.compile(rf"(?:{_RANK_WORDS})\.?$")
+_RANK_PHRASES = frozenset(_RANK_WORDS.split("|"))
+_RANK_FIRST = frozenset(phrase.split(" ")[0] for phrase in _RANK_PHRASES)
 # "the sergeant, Paul Whitcombe" / "police constable John Smith": a rank in running text.
 _LOWER_RANK = re.compile(
     r"\b(?:[Tt]he|[Aa]n?|[Pp]olice) (police constable|constable|sergeant|inspector|detective|"
@@ -41,14 +42,20 @@ _LOWER_RANK = re.compile(
 _RANK_AT_START = re.compile(
     r"(?:^|(?<=[.!?] ))(Constable|Sergeant|Inspector|Officer)(?= [^A-Z\s])", re.MULTILINE
 )
+_RANK_ONLY_GATES = ("constable", "sergeant", "inspector", "pcso", "community support", "officer")
 _RANK_ONLY = re.compile(
     r"\b(?:[Aa]n?|[Tt]he) (?:(?:male|female|serving|former|probationary) )?"
     r"(police constable|constable|police sergeant|sergeant|inspector|detective constable|"
-    r"special constable|PCSO|police community support officer)\b"
+    r"special constable|PCSO|police community support officer)\b(?!,? [A-Z])"
+)
+# A dot belongs to a token only in initials and abbreviations, so runs stop at sentence ends.
+_ABBREVIATIONS = (
+    "Jr|Sr|Mr|Mrs|Ms|Dr|St|Sgt|Lt|Capt|Cpl|Det|Insp|Supt|Gov|Sen|Rep|Rev|Gen|Col|Maj|Ch|Const"
 )
 _TOKEN = (
-    r"(?:[A-Z]['’][A-Z][a-z]+|[A-Z](?:[a-z]+|['’][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?"
-    r"(?:[-'’][A-Z]?[a-z]+)?\.?|[A-Z]\.|[A-Z]{2,5}\.?)"
+    rf"(?:(?:{_ABBREVIATIONS})\.|[A-Z]\.|[A-Z]['’][A-Z][a-z]+|"
+    r"[A-Z](?:[a-z]+|['’][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?(?:[-'’][A-Z]?[a-z]+)?|[A-Z]{2,5})"
+    r"(?![\w'’-])"
 )
 _RUN = re.compile(rf"(?<![\w'’.-]){_TOKEN}(?: {_TOKEN})*")
 _SUFFIX = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -656,24 +663,15 @@ def _norm(tokens: list[str]) -> str:
     return " ".join(w.lower().replace("’", "'") for w in words)
 
 
-@functools.lru_cache(maxsize=4)
-def _role_cues(text: str) -> tuple[tuple[int, int, str], ...]:
-    return tuple(
-        (m.start(), m.end(), m.lastgroup or "") for m in _ROLE_CUES.finditer(lowered(text))
-    )
-
-
 def _role(text: str, start: int, end: int) -> str | None:
-    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 100)
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 100, 0)
     right_dot = text.find(".", end)
     right = min(end + 80, right_dot if right_dot >= 0 else len(text))
     best: tuple[int, str] | None = None
-    for cue_start, cue_end, role in _role_cues(text):
-        if cue_start < left or cue_end > right:
-            continue
-        distance = start - cue_end if cue_end <= start else cue_start - end
+    for cue in _ROLE_CUES.finditer(lowered(text), left, right):
+        distance = start - cue.end() if cue.end() <= start else cue.start() - end
         if distance >= 0 and (best is None or distance < best[0]):
-            best = (distance, role)
+            best = (distance, cue.lastgroup or "")
     return best[1] if best else None
 
 
@@ -694,9 +692,10 @@ def _segments(text: str, begin: int) -> list[tuple[list[tuple[str, int]], str | 
         i = 0
         while i < len(tokens):
             # A rank of one to three words ends the segment before it and opens the next one.
-            for size in (3, 2, 1):
+            sizes = (3, 2, 1) if tokens[i][0].rstrip(".") in _RANK_FIRST else ()
+            for size in sizes:
                 words = " ".join(t for t, _ in tokens[i : i + size])
-                if i + size <= len(tokens) and _RANK_RE.match(words):
+                if i + size <= len(tokens) and words.removesuffix(".") in _RANK_PHRASES:
                     if current:
                         out.append((current, rank, run.start()))
                     current, rank = [], words.rstrip(".")
@@ -758,6 +757,12 @@ def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
             lower_rank = _LOWER_RANK.search(text, max(0, start - 40), start)
             if lower_rank:
                 rank = lower_rank.group(1)
+        if rank is not None and start < begin and len(words) > 2:
+            # Title Case headline: "PC Jane Doe Testifies" names "Jane Doe".
+            words = words[:2]
+            last_token, last_offset = tokens[1]
+            end = last_offset + len(last_token.rstrip("."))
+            norm = _norm(words)
         if rank is not None:
             rank_start = text.rfind(rank, 0, start)
             out.append((Mention(text[rank_start:end], norm, rank_start, end, role=rank), True))
@@ -787,11 +792,13 @@ def find_officers(text: str, article: Article) -> tuple[Mention, ...]:
         [('andrew turner', 'PC')]
     """
     found = [m for m, officer in _candidates(text, article) if officer]
-    found += [
-        Mention(match.group(1), "", match.start(1), match.end(1), role=match.group(1).lower())
-        for pattern in (_RANK_ONLY, _RANK_AT_START)
-        for match in pattern.finditer(text)
-    ]
+    low = lowered(text)
+    if any(word in low for word in _RANK_ONLY_GATES):
+        found += [
+            Mention(match.group(1), "", match.start(1), match.end(1), role=match.group(1).lower())
+            for pattern in (_RANK_ONLY, _RANK_AT_START)
+            for match in pattern.finditer(text)
+        ]
     return tuple(sorted(found, key=lambda m: (m.start, m.end)))
 
 
@@ -828,7 +835,9 @@ def find_ages(text: str, article: Article) -> tuple[Mention, ...]:
                 mention.start - 40 + before.start(1) if mention.start >= 40 else before.start(1)
             ] = mention.norm
     found: dict[int, Mention] = {}
-    for match in _AGE_ANY.finditer(lowered(text)):
+    low = lowered(text)
+    gated = "year" in low or "age" in low or "-yr" in low
+    for match in _AGE_ANY.finditer(low) if gated else ():
         group = 1 if match.group(1) else 2
         value = int(match.group(group))
         if value <= _MAX_AGE:

@@ -32,6 +32,7 @@ from caselink.extract._gazetteer import (
     key,
     towns,
 )
+from caselink.extract._text import Spans
 from caselink.models import Article, Mention
 
 __all__ = ["find_places", "name_words"]
@@ -49,7 +50,7 @@ _REGIONS: dict[str, str] = {
 }
 _TLD_COUNTRY = {"uk": "GB", "nz": "NZ", "au": "AU", "ie": "IE", "ca": "CA"}
 
-_WORD = r"[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*\.?"
+_WORD = r"(?:St|Ft|Mt)\.|[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*"
 _UPPER_WORD = r"[A-Z][A-Z'.]+"
 # A capitalised run: words joined by single spaces (no nested ambiguity, linear time).
 _RUN = re.compile(rf"(?<![\w.-])(?:{_WORD}|St\.)(?: (?:{_WORD}|of|upon))*")
@@ -441,11 +442,12 @@ def find_places(  # noqa: PLR0912, PLR0915
     countries: set[str] = set()
     hint = _country_hint(article)
 
+    taken = Spans(len(text))
+
     def add(surface: str, start: int, norm: str, role: str) -> None:
         end = start + len(surface)
-        if any(s <= start < e or s < end <= e for s, e in found):
-            return
-        found[(start, end)] = Mention(surface, norm, start, end, role=role)
+        if taken.take(start, end):
+            found[(start, end)] = Mention(surface, norm, start, end, role=role)
 
     # Pass 1: explicit evidence.
     pairs: list[tuple[str, int, str]] = []
