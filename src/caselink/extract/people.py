@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 
+from caselink.extract._gazetteer import STATE_NAMES, key, towns
 from caselink.extract._text import lowered
 from caselink.models import Article, Mention
 
@@ -715,6 +716,22 @@ def _segments(text: str, begin: int) -> list[tuple[list[tuple[str, int]], str | 
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _big_places() -> frozenset[str]:
+    """Lookup keys of towns of 50,000 people or more, states and countries."""
+    big = {k for k, readings in towns().items() if readings[0].population >= 50_000}
+    big.update(key(name) for name in STATE_NAMES)
+    return frozenset(big)
+
+
+def _place_like(words: list[str]) -> bool:
+    """Whether a would-be name is a place or holds a large two-word place ("Fort Wayne X")."""
+    if key(" ".join(words)) in towns():
+        return True
+    big = _big_places()
+    return any(key(" ".join(words[i : i + 2])) in big for i in range(len(words) - 1))
+
+
 def _surname_repeats(text: str, surname: str, start: int) -> bool:
     bare = surname.rstrip(".")
     if len(bare) < 3:
@@ -768,6 +785,8 @@ def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
             out.append((Mention(text[rank_start:end], norm, rank_start, end, role=rank), True))
             continue
         if start < begin or len(words) < 2 or len(norm.split()) < 2:
+            continue
+        if _place_like(words):
             continue
         after = text[end : end + 30]
         supported = (
