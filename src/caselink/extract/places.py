@@ -273,11 +273,16 @@ def _country_hint(article: Article) -> str | None:
 _HOST_WORD = re.compile(r"[a-z]{5,}")
 
 
-def _host_state(article: Article, gazetteer: dict[str, tuple[Reading, ...]]) -> str | None:
+def _host_state(article: Article) -> str | None:
     """The state of a large city or a state named in the outlet's host ("toledoblade.com")."""
     address = article.source or article.url or ""
     host = (urlsplit(address).hostname if "//" in address else address) or ""
-    label = host.lower().removeprefix("www.").split(".")[0]
+    return _label_state(host.lower().removeprefix("www.").split(".")[0])
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_state(label: str) -> str | None:
+    gazetteer = towns()
     for state, code in STATE_NAMES.items():
         if len(state) > 5 and state.lower().replace(" ", "") in label:
             return code
@@ -530,7 +535,7 @@ def find_places(  # noqa: PLR0912, PLR0915
             name, offset = _strip_run(piece, piece_start)
             if name:
                 bare.append((name, offset, key(name)))
-    host_state = _host_state(article, gazetteer)
+    host_state = _host_state(article)
     if host_state and not states:
         soft_states.add(host_state)
     if not states:
