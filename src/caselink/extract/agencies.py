@@ -65,6 +65,9 @@ class _Aliases:
         self.anchors = tuple(anchors)
         self.before = 0
         self.after = 0
+        # The word an alias has before each anchor ("" when the alias starts with it): an
+        # anchor whose previous word is not among them cannot be part of an alias.
+        self.previous: dict[str, set[str]] = {}
         for alias in aliases:
             words = alias.split(" ")
             index = next((i for i, w in enumerate(words) if w in anchors), None)
@@ -73,6 +76,7 @@ class _Aliases:
                 raise ValueError(msg)
             self.before = max(self.before, index)
             self.after = max(self.after, len(words) - 1 - index)
+            self.previous.setdefault(words[index], set()).add(words[index - 1] if index else "")
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """(start, alias) of every alias occurrence with word boundaries, longest first."""
@@ -81,7 +85,11 @@ class _Aliases:
             at = text.find(anchor)
             while at >= 0:
                 end = at + len(anchor)
-                if _bounded(text, at, end):
+                previous = self.previous.get(anchor, set())
+                word_start = text.rfind(" ", max(0, at - 40), max(0, at - 1)) + 1
+                word = text[word_start : at - 1] if at and text[at - 1] == " " else None
+                possible = "" in previous or (word is not None and word in previous)
+                if possible and _bounded(text, at, end):
                     found = self._around(text, at, end)
                     if found:
                         out.append(found)

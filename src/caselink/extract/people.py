@@ -40,10 +40,9 @@ _LOWER_RANK = re.compile(
     r"officer|deputy|trooper|superintendent),? $"
 )
 # A rank opening a line or sentence with no name after it ("Constable 'exchanged messages'").
-_RANK_AT_START = re.compile(
-    r"(?:^|(?<=[.!?] ))(Constable|Sergeant|Inspector|Officer)(?= [^A-Z\s])", re.MULTILINE
-)
-_RANK_ONLY_GATES = ("constable", "sergeant", "inspector", "pcso", "community support", "officer")
+_SENTENCE_RANKS = ("Constable", "Sergeant", "Inspector", "Officer")
+_RANK_AT_START = re.compile(r"[A-Z][a-z]+(?= [^A-Z\s])")
+_RANK_ONLY_GATES = ("constable", "sergeant", "inspector", "pcso", "community support")
 _RANK_ONLY = re.compile(
     r"\b(?:[Aa]n?|[Tt]he) (?:(?:male|female|serving|former|probationary) )?"
     r"(police constable|constable|police sergeant|sergeant|inspector|detective constable|"
@@ -622,9 +621,6 @@ _NAME_CUE_AFTER = re.compile(
 )
 _AGE_AFTER = re.compile(r"^,? (?:age |aged )?(\d{1,3})\b(?!-| ?%| percent| years? ago| miles)")
 _AGE_BEFORE = re.compile(r"\b(\d{1,3})-year-old(?: [a-z]+(?:-[a-z]+)?){0,3} $")
-_AGE_ANY = re.compile(
-    r"\b(\d{1,3})(?:-year-old|-yr-old| years? old\b)|\b(?:aged?|age of) (\d{1,3})\b"
-)
 _ROLE_WORDS: dict[str, str] = {
     "suspect": r"suspects?|arrested|charged|accused|shooter|gunman|booked|indicted|pleaded|"
     r"sentenced|custody|jailed|defendant|faces? (?:charges|a charge)",
@@ -815,9 +811,15 @@ def find_officers(text: str, article: Article) -> tuple[Mention, ...]:
     if any(word in low for word in _RANK_ONLY_GATES):
         found += [
             Mention(match.group(1), "", match.start(1), match.end(1), role=match.group(1).lower())
-            for pattern in (_RANK_ONLY, _RANK_AT_START)
-            for match in pattern.finditer(text)
+            for match in _RANK_ONLY.finditer(text)
         ]
+    for word in _SENTENCE_RANKS:
+        at = text.find(word)
+        while at >= 0:
+            opens = at == 0 or text[at - 1] == "\n" or text[at - 2 : at] in (". ", "! ", "? ")
+            if opens and _RANK_AT_START.match(text, at):
+                found.append(Mention(word, "", at, at + len(word), role=word.lower()))
+            at = text.find(word, at + 1)
     return tuple(sorted(found, key=lambda m: (m.start, m.end)))
 
 
@@ -833,6 +835,39 @@ def find_people(text: str, article: Article) -> tuple[Mention, ...]:
     candidates = _candidates(text, article)
     officers = {m.norm for m, officer in candidates if officer}
     return tuple(m for m, officer in candidates if not officer and m.norm not in officers)
+
+
+_AGE_SUFFIXES = ("-year-old", "-yr-old", " year old", " years old")
+_AGE_PREFIXES = ("aged ", "age ", "age of ")
+
+
+def _age_spans(low: str) -> list[tuple[int, int]]:
+    """Digit spans stated as ages: "63-year-old", "63 years old", "aged 63", "age of 63"."""
+    spans = []
+    for suffix in _AGE_SUFFIXES:
+        at = low.find(suffix)
+        while at >= 0:
+            start = at
+            while start > 0 and low[start - 1].isdigit() and at - start < 3:
+                start -= 1
+            if start < at and (start == 0 or not low[start - 1].isalnum()):
+                spans.append((start, at))
+            at = low.find(suffix, at + 1)
+    for prefix in _AGE_PREFIXES:
+        at = low.find(prefix)
+        while at >= 0:
+            start = at + len(prefix)
+            end = start
+            while end < len(low) and low[end].isdigit() and end - start < 3:
+                end += 1
+            if (
+                end > start
+                and (at == 0 or not low[at - 1].isalpha())
+                and not low[end : end + 1].isdigit()
+            ):
+                spans.append((start, end))
+            at = low.find(prefix, at + 1)
+    return spans
 
 
 def find_ages(text: str, article: Article) -> tuple[Mention, ...]:
@@ -854,16 +889,10 @@ def find_ages(text: str, article: Article) -> tuple[Mention, ...]:
                 mention.start - 40 + before.start(1) if mention.start >= 40 else before.start(1)
             ] = mention.norm
     found: dict[int, Mention] = {}
-    low = lowered(text)
-    gated = "year" in low or "age" in low or "-yr" in low
-    for match in _AGE_ANY.finditer(low) if gated else ():
-        group = 1 if match.group(1) else 2
-        value = int(match.group(group))
+    for start, end in _age_spans(lowered(text)):
+        value = int(text[start:end])
         if value <= _MAX_AGE:
-            start = match.start(group)
-            found[start] = Mention(
-                match.group(group), str(value), start, match.end(group), role=named.get(start)
-            )
+            found[start] = Mention(text[start:end], str(value), start, end, role=named.get(start))
     for start, norm in named.items():
         if start not in found:
             digits = re.match(r"\d{1,3}", text[start:])
