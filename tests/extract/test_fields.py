@@ -84,6 +84,7 @@ def test_name_words_suppress_a_bare_small_town() -> None:
         ("The shooting on 21 October 2016 shocked the town.", "2016-10-21"),
         ("A boy was hurt yesterday.", "2016-10-22"),
         ("The boy was shot on Halloween.", "2015-10-31"),
+        ("A teen was shot over the weekend.", "2016-10-22"),
     ],
 )
 def test_relative_dates_resolve_against_publication(text: str, iso: str) -> None:

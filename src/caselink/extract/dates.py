@@ -3,7 +3,8 @@
 Norm: ISO ``YYYY-MM-DD`` (role ``"day"``), ``YYYY-MM`` (role ``"month"``) or ``YYYY`` (role
 ``"year"``). Explicit dates ("Oct. 21, 2016", "21 October 2016", "10/21/2016") stand alone.
 Dates without a year ("Oct. 21"), weekdays ("Friday evening", "on Tuesday", "last Saturday"),
-``yesterday``/``last night``/``today``, holidays ("Christmas Eve", "Thanksgiving": the latest
+``yesterday``/``last night``/``today``, "over the weekend" (its Saturday, role ``"weekend"``),
+holidays ("Christmas Eve", "Thanksgiving": the latest
 one up to the publication date) and months
 ("last February", "in March") are resolved against ``Article.published``: a weekday is its latest
 occurrence on or before the publication date ("last Saturday" on a Saturday is a week back), a
@@ -74,6 +75,9 @@ _LAST_BEFORE = re.compile(r"\b(?:[Ll]ast|[Pp]ast) $")
 _RELATIVE = re.compile(
     r"(?<![\w-])([Yy]esterday|[Ll]ast night|[Oo]vernight|[Ee]arlier today|[Tt]oday|[Tt]his morning|"
     r"[Tt]his afternoon|[Tt]his evening|[Tt]onight)\b"
+)
+_WEEKEND = re.compile(
+    r"\b(?:[Oo]ver|[Dd]uring|[Oo]n) the weekend\b|\b(?:[Tt]his|[Ll]ast) weekend\b"
 )
 _HOLIDAY_GATES = (
     "Christmas", "New Year", "Halloween", "Thanksgiving", "Fourth of July", "Independence Day",
@@ -252,6 +256,13 @@ def find_event_dates(text: str, article: Article) -> tuple[Mention, ...]:  # noq
         for match in _RELATIVE.finditer(text):
             date = published + dt.timedelta(days=_RELATIVE_DAYS[match.group(1).lower()])
             add(match.group(0), match.start(), date.isoformat(), "day")
+        if "weekend" in text:
+            for match in _WEEKEND.finditer(text):
+                # The Saturday of the latest weekend up to the publication date.
+                date = published - dt.timedelta(days=(published.weekday() - 5) % 7)
+                if match.group(0).lower().startswith("last") and published.weekday() >= 5:
+                    date -= dt.timedelta(days=7)
+                add(match.group(0), match.start(), date.isoformat(), "weekend")
         if any(gate in text for gate in _HOLIDAY_GATES):
             for match in _HOLIDAY.finditer(text):
                 # The latest occurrence up to the publication (a day of crawl lag allowed).
