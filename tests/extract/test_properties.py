@@ -106,3 +106,31 @@ def test_unrelated_sentences_never_remove_an_agency(
     text = f"{extra} {article.text}" if before else f"{article.text} {extra}"
     padded = Article(article.id, article.title, text, published=article.published)
     assert found <= set(extract_fields(padded).norms("agencies"))
+
+
+def test_extraction_identical_across_hash_seeds() -> None:
+    """Fields are byte-identical whatever PYTHONHASHSEED the process runs with."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import datetime as dt, json\n"
+        "from caselink.extract import extract_fields\n"
+        "from caselink.models import Article, MENTION_FIELDS\n"
+        "text = ('BRISTOL, Conn. — Dan Caron, 63, was shot Friday in Bristol. Police arrested '\n"
+        "        '35-year-old suspect Chad Couture. The Met and Nottinghamshire Police and the '\n"
+        "        'IOPC said PC Jane Roe of Worksop was dismissed without notice on Oct. 20, 2016.')\n"
+        "f = extract_fields(Article('a', 'Man shot', text, published=dt.date(2016, 10, 23)))\n"
+        "print(json.dumps({n: [[m.text, m.norm, m.start, m.end, m.role] "
+        "for m in getattr(f, n)] for n in (*MENTION_FIELDS, 'ages')}, sort_keys=True))\n"
+    )
+    outputs = set()
+    for seed in ("0", "1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    assert "bristol|CT|US" in outputs.pop()
