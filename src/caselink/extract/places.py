@@ -532,9 +532,15 @@ def find_places(  # noqa: PLR0912, PLR0915
             head, _, tail = run.rpartition(" of ")
             pieces = [(head, run_start), (tail, run_start + len(head) + 4)]
         for piece, piece_start in pieces:
-            name, offset = _strip_run(piece, piece_start)
-            if name:
-                bare.append((name, offset, key(name)))
+            if " " not in piece:  # most runs: one capitalised word
+                if piece.lower() in _LEADING:
+                    continue
+                name, offset = piece.rstrip("."), piece_start
+            else:
+                name, offset = _strip_run(piece, piece_start)
+            k = key(name) if name else ""
+            if k and (k in gazetteer or k in strong_keys):
+                bare.append((name, offset, k))
     host_state = _host_state(article)
     if host_state and not states:
         soft_states.add(host_state)
