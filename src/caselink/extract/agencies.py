@@ -68,6 +68,8 @@ class _Aliases:
         # The word an alias has before each anchor ("" when the alias starts with it): an
         # anchor whose previous word is not among them cannot be part of an alias.
         self.previous: dict[str, set[str]] = {}
+        # The word after each anchor that starts an alias ("" for a one-word alias: "PSNI").
+        self.following: dict[str, set[str]] = {}
         for alias in aliases:
             words = alias.split(" ")
             index = next((i for i, w in enumerate(words) if w in anchors), None)
@@ -76,7 +78,11 @@ class _Aliases:
                 raise ValueError(msg)
             self.before = max(self.before, index)
             self.after = max(self.after, len(words) - 1 - index)
-            self.previous.setdefault(words[index], set()).add(words[index - 1] if index else "")
+            if index:
+                self.previous.setdefault(words[index], set()).add(words[index - 1])
+            else:
+                following = words[1] if len(words) > 1 else ""
+                self.following.setdefault(words[index], set()).add(following)
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """(start, alias) of every alias occurrence with word boundaries, longest first."""
@@ -85,10 +91,22 @@ class _Aliases:
             at = text.find(anchor)
             while at >= 0:
                 end = at + len(anchor)
-                previous = self.previous.get(anchor, set())
-                word_start = text.rfind(" ", max(0, at - 40), max(0, at - 1)) + 1
-                word = text[word_start : at - 1] if at and text[at - 1] == " " else None
-                possible = "" in previous or (word is not None and word in previous)
+                possible = False
+                following = self.following.get(anchor)
+                if following is not None:
+                    if "" in following:
+                        possible = True
+                    elif text[end : end + 1] == " ":
+                        stop = end + 1
+                        while stop < min(len(text), end + 40) and not text[stop].isspace():
+                            stop += 1
+                        possible = text[end + 1 : stop].rstrip(".,;:)") in following
+                previous = self.previous.get(anchor)
+                if not possible and previous is not None and at and text[at - 1] == " ":
+                    word_start = at - 1
+                    while word_start > max(0, at - 40) and not text[word_start - 1].isspace():
+                        word_start -= 1
+                    possible = text[word_start : at - 1] in previous
                 if possible and _bounded(text, at, end):
                     found = self._around(text, at, end)
                     if found:
