@@ -7,7 +7,7 @@ import re
 import string
 from collections.abc import Iterable
 
-__all__ = ["gated_search", "lowered"]
+__all__ = ["Spans", "capital_words", "gated_search", "lowered"]
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
@@ -81,3 +81,20 @@ class Spans:
             return False
         self._taken[start:end] = b"\x01" * (end - start)
         return True
+
+
+_CAPITAL_WORD = re.compile(r"[A-Z][^\W\d_]*")
+
+
+@functools.lru_cache(maxsize=8)
+def capital_words(text: str) -> frozenset[str]:
+    """The words of ``text`` that start with a capital letter (letters only).
+
+    One regex pass lets a lookup of a long name list skip every name whose first word does not
+    occur, instead of searching the text once per name.
+
+    Examples:
+        >>> sorted(capital_words("Police in New York said"))
+        ['New', 'Police', 'York']
+    """
+    return frozenset(_CAPITAL_WORD.findall(text))

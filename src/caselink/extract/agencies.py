@@ -26,7 +26,7 @@ from importlib import resources
 from typing import Any
 
 from caselink.extract._gazetteer import STATE_NAMES, key, towns
-from caselink.extract._text import Spans
+from caselink.extract._text import Spans, capital_words
 from caselink.models import Article, Mention
 
 __all__ = ["find_agencies", "find_oversight_bodies"]
@@ -87,7 +87,10 @@ class _Aliases:
     def find(self, text: str) -> list[tuple[int, str]]:
         """(start, alias) of every alias occurrence with word boundaries, longest first."""
         out = []
+        capitals = capital_words(text)
         for anchor in self.anchors:
+            if anchor[0].isupper() and anchor.isalpha() and anchor not in capitals:
+                continue
             at = text.find(anchor)
             while at >= 0:
                 end = at + len(anchor)

@@ -32,7 +32,7 @@ from caselink.extract._gazetteer import (
     key,
     towns,
 )
-from caselink.extract._text import Spans
+from caselink.extract._text import Spans, capital_words
 from caselink.models import Article, Mention
 
 __all__ = ["find_places", "name_words"]
@@ -338,7 +338,11 @@ def _find_words(text: str, words: Iterable[str]) -> list[tuple[int, str]]:
     """(start, word) of each whole-word occurrence of ``words`` (longest first wins)."""
     out: list[tuple[int, str]] = []
     taken: set[int] = set()
+    capitals = capital_words(text)
     for word in words:
+        first = word.split(" ", 1)[0].rstrip(".")
+        if first.isalpha() and first not in capitals:
+            continue
         at = text.find(word)
         while at >= 0:
             end = at + len(word)
