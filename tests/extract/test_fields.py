@@ -242,6 +242,9 @@ def test_no_case_to_answer_phrasings() -> None:
         ("The shooting left four dead and wounded two others.", (4, 2)),
         ("A man was shot in the leg and is in stable condition.", (0, 1)),
         ("The council approved the budget.", (None, None)),
+        ("Police said the deaths were a murder-suicide.", (2, 0)),
+        ("A father of 4 killed in a shooting was remembered.", (1, 0)),
+        ("The man, 19, was found dead in his car.", (1, 0)),
     ],
 )
 def test_casualty_counts(text: str, counts: tuple[int | None, int | None]) -> None:

@@ -5,7 +5,8 @@ first explicit count in the article is taken, since later ones often belong to o
 the story recalls. Without one, singular wording counts one ("was shot and killed", "died at the
 scene", "was wounded", "in stable condition"); once a death is reported, only wording that says a
 victim lived counts an injury ("critical condition" often precedes a death). "Quadruple murder"
-and "family of four found dead" count without a numeral. When the article reports deaths but no
+and "family of four found dead" count without a numeral; a murder-suicide kills at least two
+(a "double murder-suicide" three). When the article reports deaths but no
 injuries,
 injured is 0, and the other way round; when it reports neither, both stay unknown (``None``).
 """
@@ -46,6 +47,9 @@ _MULTIPLE = re.compile(
     r"family of (two|three|four|five|six|seven|eight) (?:dies|died|dead|killed|found))"
 )
 _MULTIPLES = {"double": 2, "triple": 3, "quadruple": 4, "quintuple": 5}
+# A murder-suicide kills at least one victim and the shooter.
+_MURDER_SUICIDE = re.compile(r"\b(?:(double|triple|quadruple) )?murder[- ]suicide\b")
+_PARENT_OF = re.compile(r"\b(?:father|mother|dad|mom|parent|grandfather|grandmother) of $")
 _INJURED_BEFORE = re.compile(
     rf"\b{_NUM}{_WHO} (?:were |are |have been |was )?(?:also )?(?:shot and )?$"
 )
@@ -55,7 +59,8 @@ _KILLED_LEADS = ("killed", "killing", "kills", "left", "leaving", "claimed the l
 _INJURED_WORDS = ("injured", "wounded", "hurt", "hospitalized", "hospitalised")
 _INJURED_LEADS = ("injuring", "wounding", "injured", "wounded")
 _DEATH = re.compile(
-    r"\b(?:shot and killed|fatally|killed|kills (?:him|her)|died|dies|pronounced dead|"
+    r"\b(?:shot and killed|fatally|killed|kills (?:him|her)(?:self)?|died|dies|dead|"
+    r"pronounced dead|"
     r"shot dead|found dead|shot to death|death|deadly|fatal|homicide|murder(?:ed)?|slain|"
     r"succumbed)\b",
 )
@@ -99,6 +104,8 @@ def _first_count(
         at = text.find(word)
         while at >= 0 and (best is None or at < best[0]):
             match = before.search(text, max(0, at - 70), at)
+            if match and _PARENT_OF.search(text, max(0, match.start() - 20), match.start()):
+                match = None  # "father of 4 killed": the 4 are his children, not the dead
             value = _count(match.group(1)) if match else None
             if match and value is not None and value < 1000 and not text[at - 1 : at].isalpha():
                 best = (match.start(), value)
@@ -140,6 +147,10 @@ def find_casualties(text: str, _article: Article) -> tuple[int | None, int | Non
             killed = _MULTIPLES.get(word) or _NUMBERS.get(word)
     if killed is None and gated_search(_DEATH, text, _DEATH_GATES, back=20):
         killed = 1
+    suicide = gated_search(_MURDER_SUICIDE, text, ("suicide",), back=20)
+    if suicide:
+        at_least = _MULTIPLES.get(suicide.group(1) or "", 1) + 1
+        killed = max(killed or 0, at_least)
     injury = _INJURY_ONLY if killed else _INJURY
     if injured is None and gated_search(injury, text, _INJURY_GATES, back=20):
         injured = 1
