@@ -597,7 +597,11 @@ _STOP |= frozenset(
         """procurator fiscal professional standards conduct misconduct gross hearing hearings
         panel tribunal tribunals appeal appeals crown prosecution investigations review
         directorate federation bureau behaviour behavior inquiry inquest watchdog ombudsman
-        independent complaints operation operations response team squad patrol traffic""",
+        independent complaints operation operations response team squad patrol traffic
+        whenever however meanwhile although because despite according authorities officials
+        investigators residents neighbors neighbours uptown midtown salon barbershop motorcycle
+        motorcycles industries industry auto motors sports weather traffic jobs obituaries
+        classifieds sheriffs fox cbs nbc abc cnn msnbc kmov wsmv""",
     )
 )
 _NAME_CUE_BEFORE = re.compile(

@@ -58,22 +58,10 @@ _STATE_ALT = "|".join(
     re.escape(s) for s in sorted((*STATE_NAMES, *AP_STATES), key=len, reverse=True)
 )
 _POSTAL_ALT = "|".join(sorted(POSTAL_STATES))
-# "Bristol, Conn." / "Salisbury, N.C." / "Wichita, Kansas" / "Little Rock, AR".
-_TOWN_STATE = re.compile(
-    rf"((?:{_WORD}|St\.)(?: (?:{_WORD}|of))*|{_UPPER_WORD}(?: {_UPPER_WORD})*), "
-    rf"(?:({_STATE_ALT})|({_POSTAL_ALT})(?![A-Za-z]))"
-)
 _DATELINE = re.compile(
     rf"(?m)^[ \t]*({_UPPER_WORD}(?:[ -]{_UPPER_WORD}){{0,3}})"
     r"(?=,? (?:[A-Z][a-z.]*\.? ?){0,3}(?:\([^)\n]{1,40}\) ?)?[—–-])"
 )
-_COUNTRY_RE = re.compile(
-    r"(?<![\w.])(?:"
-    + "|".join(re.escape(c) for c in sorted((*_COUNTRIES, *_REGIONS), key=len, reverse=True))
-    + r")(?![\w])"
-)
-_STATE_RE = re.compile(rf"(?<![\w.])(?:{_STATE_ALT})(?![\w])")
-_STATE_NICK = re.compile(rf"(?<![\w.])({_POSTAL_ALT})(?= (?:man|woman|boy|girl|teen|police)\b)")
 
 # Words that may follow a town inside one capitalised run and keep it a place ("Bristol Police").
 _TRAILING = frozenset(
@@ -162,6 +150,7 @@ _NOT_TOWN_AFTER = re.compile(
 )
 _LARGE = 100_000
 _SUPPORTED_MIN = 1000
+_FOREIGN_MIN = 10_000
 # Capitalised words that are also names of small towns ("University", "Office", "Advocate").
 _COMMON = frozenset(
     [
@@ -268,9 +257,6 @@ def _country_hint(article: Article) -> str | None:
             if tld in _TLD_COUNTRY:
                 return _TLD_COUNTRY[tld]
     return None
-
-
-_HOST_WORD = re.compile(r"[a-z]{5,}")
 
 
 def _host_state(article: Article) -> str | None:
@@ -423,6 +409,8 @@ def _strip_run(run: str, start: int) -> tuple[str, int]:
     while words and words[0].lower() in _LEADING:
         offset += len(words[0]) + 1
         words.pop(0)
+    if key(" ".join(words)) in towns():
+        return " ".join(words).rstrip("."), offset  # "Kansas City" keeps its "City"
     while len(words) > 1 and words[-1].lower().rstrip(".") in _TRAILING:
         if words[-1].lower() == "county":
             break
@@ -515,7 +503,8 @@ def find_places(  # noqa: PLR0912, PLR0915
         countries.add("US")
     if hint:
         countries.add(hint)
-    if not countries:
+    no_evidence = not countries
+    if no_evidence:
         countries.update(("US", "GB", "IE", "CA", "AU", "NZ"))
     for match in _datelines(text):
         name = match.group(1).title()
@@ -595,6 +584,8 @@ def find_places(  # noqa: PLR0912, PLR0915
             big = reading.country == "GB"
         if context and reading.country == "US" and not supported and not (cue and big):
             continue  # the article names its states; a same-name town elsewhere is noise
+        if no_evidence and reading.country != "US" and reading.population < _FOREIGN_MIN:
+            continue  # nothing says the story is abroad: a small foreign namesake is noise
         if cue or big or (supported and reading.population >= _SUPPORTED_MIN):
             norm, role = _norm(reading)
             add(text[offset:end], offset, norm, role)
