@@ -357,19 +357,40 @@ def _mentions(values: Iterable[Mention]) -> tuple[Mention, ...]:
 class ArticleFields:
     """The facts one article states. Unknown is empty (or ``None``), never a guess.
 
+    Every mention's ``start:end`` slices `Article.full_text` (title, blank line, body) to its
+    ``text``. Norm conventions (what other stages match on):
+
+    - agencies: canonical lower-case name (``"metropolitan police service"``,
+      ``"nottinghamshire police"``, ``"bristol police department"``,
+      ``"harris county sheriff's office"``); role ``"implied"`` when only a single-force
+      oversight body (IPCA, PIRC, Police Ombudsman NI) names the force.
+    - places: town ``"name|admin1|country"`` with the lower-case gazetteer name (US admin1 =
+      postal state; GB admin1 = lower-case ceremonial county when known, e.g.
+      ``"worksop|nottinghamshire|GB"``); US county ``"marion county|IN|US"``, UK county
+      ``"nottinghamshire|GB"``; US state ``"CT|US"``; UK nation ``"ENG|GB"``; country ISO code.
+      Role = level: ``"city"``, ``"county"``, ``"state"``, ``"region"``, ``"country"``.
+    - event_dates: ``YYYY-MM-DD`` (role ``"day"``), ``YYYY-MM`` (``"month"``), ``YYYY``
+      (``"year"``); relative expressions resolved against ``published``; the publication date
+      stamp itself is not an event date.
+    - officers: lower-case full name, ``""`` for rank only; role = rank as written.
+    - people: lower-case name without initials or suffixes; role = ``victim``, ``suspect``,
+      ``spokesperson``, ``relative``, ``official``, ``witness`` when the sentence says so.
+
     Attributes:
         article_id: the article these facts came from.
         agencies: police forces and departments (norm = canonical name).
         oversight_bodies: complaint and conduct bodies (norm = canonical name).
         officers: officers named or described (norm = name or ``""`` for rank only; role = rank).
         people: other named people (norm = normalised name; role = victim, spokesperson, ...).
-        places: towns, counties, regions, countries (norm = canonical name; role = level).
+        places: towns, counties, regions, countries (norm = see above; role = level).
         event_dates: dates of the events (norm = ISO date, month ``YYYY-MM`` or year; role = granularity).
         outcomes: outcomes such as ``"dismissed without notice"``.
         allegations: allegation types from a small taxonomy.
         references: case and reference numbers.
         killed: number of people killed, when stated.
         injured: number of people injured, when stated.
+        ages: ages of people in the story (norm = the age in years, e.g. ``"63"``; role = the
+            lower-case name of the person it belongs to, when the text ties it to a name).
     """
 
     article_id: ArticleId
@@ -384,6 +405,7 @@ class ArticleFields:
     references: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
     killed: int | None = None
     injured: int | None = None
+    ages: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
 
     def norms(self, name: FieldName) -> tuple[str, ...]:
         """Return the distinct normalised values of a mention field, in first-seen order."""

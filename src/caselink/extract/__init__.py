@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 
 from caselink.config import ExtractConfig
-from caselink.extract import agencies, dates, events, people, places, references
+from caselink.extract import agencies, casualties, dates, events, people, places, references
 from caselink.models import Article, ArticleFields, Mention
 
 __all__ = ["extract_fields"]
@@ -20,11 +20,9 @@ logger = logging.getLogger(__name__)
 _Extractor = Callable[[str, Article], tuple[Mention, ...]]
 
 _EXTRACTORS: tuple[tuple[str, _Extractor], ...] = (
-    ("agencies", agencies.find_agencies),
     ("oversight_bodies", agencies.find_oversight_bodies),
     ("officers", people.find_officers),
     ("people", people.find_people),
-    ("places", places.find_places),
     ("event_dates", dates.find_event_dates),
     ("outcomes", events.find_outcomes),
     ("allegations", events.find_allegations),
@@ -52,6 +50,27 @@ def extract_fields(article: Article, config: ExtractConfig | None = None) -> Art
         except Exception:
             logger.debug("extractor %s failed on article %s", name, article.id, exc_info=True)
             found[name] = ()
+    names = places.name_words((*found["people"], *found["officers"]))
+    try:
+        found["places"] = places.find_places(text, article, names)
+    except Exception:
+        logger.debug("extractor places failed on article %s", article.id, exc_info=True)
+        found["places"] = ()
+    try:
+        found["agencies"] = agencies.find_agencies(text, article, found["places"])
+    except Exception:
+        logger.debug("extractor agencies failed on article %s", article.id, exc_info=True)
+        found["agencies"] = ()
+    try:
+        killed, injured = casualties.find_casualties(text, article)
+    except Exception:
+        logger.debug("casualty counts failed on article %s", article.id, exc_info=True)
+        killed = injured = None
+    try:
+        ages = people.find_ages(text, article)
+    except Exception:
+        logger.debug("ages failed on article %s", article.id, exc_info=True)
+        ages = ()
     return ArticleFields(
         article_id=article.id,
         agencies=found["agencies"],
@@ -63,4 +82,7 @@ def extract_fields(article: Article, config: ExtractConfig | None = None) -> Art
         outcomes=found["outcomes"],
         allegations=found["allegations"],
         references=found["references"],
+        killed=killed,
+        injured=injured,
+        ages=ages,
     )

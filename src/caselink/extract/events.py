@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from caselink.extract._text import gated_search, lowered
 from caselink.models import Article, Mention
 
 __all__ = ["find_allegations", "find_outcomes"]
@@ -13,7 +14,10 @@ _OUTCOMES: tuple[tuple[str, str], ...] = (
     ("final written warning", r"final written warning"),
     ("written warning", r"(?<!final )written warning"),
     ("management advice", r"management advice"),
-    ("no case to answer", r"no case to answer"),
+    (
+        "no case to answer",
+        r"no case to answer|(?:not|no) (?:find |found |have |had |be )?a case to answer",
+    ),
     ("barred list", r"barred list|barred from (?:working for|serving|re-?joining) the police"),
     ("dismissed", r"\b(?:dismissed|sacked|fired)\b(?! without notice)"),
     ("cleared", r"\bcleared\b"),
@@ -33,18 +37,46 @@ _ALLEGATIONS: tuple[tuple[str, str], ...] = (
     ("death or serious injury", r"\bdeath in custody\b|\bdied\b|\bserious injur"),
     ("firearms discharge", r"\bshot\b|\bshooting\b|\bopened fire\b|\bgunfire\b"),
 )
-_OUTCOME_RE = tuple((norm, re.compile(p, re.IGNORECASE)) for norm, p in _OUTCOMES)
-_ALLEGATION_RE = tuple((norm, re.compile(p, re.IGNORECASE)) for norm, p in _ALLEGATIONS)
+# Patterns are lower case and run on the ASCII-lowered text (faster than re.IGNORECASE).
+# Each pattern runs only when one of its gate words occurs (see `gated_search`).
+_GATES: dict[str, tuple[str, ...]] = {
+    "dismissed without notice": ("without notice",),
+    "final written warning": ("final written",),
+    "written warning": ("written warning",),
+    "management advice": ("management advice",),
+    "no case to answer": ("case to answer",),
+    "barred list": ("barred",),
+    "dismissed": ("dismissed", "sacked", "fired"),
+    "cleared": ("cleared",),
+    "charged": ("charged with",),
+    "convicted": ("convicted", "guilty"),
+    "acquitted": ("acquitted", "not guilty"),
+    "resigned": ("resigned",),
+    "under investigation": ("investigation",),
+    "sexual misconduct": ("sexual", "abuse of", "inappropriate relationship"),
+    "violence": ("excessive force", "assault", "punch"),
+    "dishonesty": ("dishonest", "lied", "false statement", "perjury"),
+    "discrimination": ("racis", "racial", "discriminat", "homophobic", "misogyn"),
+    "data misuse": ("police computer", "police database", "police system", "data protection"),
+    "driving": ("pursuit", "police chase", "crash"),
+    "death or serious injury": ("death in custody", "died", "serious injur"),
+    "firearms discharge": ("shot", "shooting", "opened fire", "gunfire"),
+}
+_OUTCOME_RE = tuple((norm, re.compile(p)) for norm, p in _OUTCOMES)
+_ALLEGATION_RE = tuple((norm, re.compile(p)) for norm, p in _ALLEGATIONS)
 
 
 def _first_of_each(
     text: str, table: tuple[tuple[str, re.Pattern[str]], ...]
 ) -> tuple[Mention, ...]:
     found = []
+    low = lowered(text)
     for norm, pattern in table:
-        match = pattern.search(text)
+        match = gated_search(pattern, low, _GATES[norm])
         if match:
-            found.append(Mention(match.group(0), norm, match.start(), match.end()))
+            found.append(
+                Mention(text[match.start() : match.end()], norm, match.start(), match.end())
+            )
     return tuple(sorted(found, key=lambda m: m.start))
 
 

@@ -1,76 +1,911 @@
-"""Officers (with rank) and other named people."""
+"""Officers (with rank), other named people (with a role when stated) and ages.
+
+A name is a run of two to four capitalised words (a middle initial and ``Jr.`` allowed) that has no
+word from the stop list (``Drive``, ``Medical``, ``Police``, months, weekdays, states ...) and that
+the text supports: an age beside it ("Dan Caron, 63"), a role or relation word before it
+("suspect Chad Couture", "his daughter Nicole Caron"), a verb after it ("Caron said"), or the
+surname used again on its own. A rank before a name makes an officer ("PC Andrew Turner",
+"Detective Sergeant Jane Smith"); a rank with an article and no name is a rank-only officer
+(norm ``""``). Headlines are Title Case, so names are read from the body only.
+
+Norms: lower-case name without initials and suffixes (``"dan caron"``). A person's role is the
+nearest cue within the sentence around it: ``victim``, ``suspect``, ``spokesperson``,
+``relative``, ``official``, ``witness``; an officer's role is the rank as written.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 
+from caselink.extract._gazetteer import STATE_NAMES, key, towns
+from caselink.extract._text import lowered
 from caselink.models import Article, Mention
 
-__all__ = ["find_officers", "find_people"]
+__all__ = ["find_ages", "find_officers", "find_people"]
 
-_RANKS = (
-    "Detective Chief Superintendent|Detective Chief Inspector|Detective Superintendent|Detective Inspector|"
-    "Detective Sergeant|Detective Constable|Police Constable|Chief Superintendent|Chief Inspector|"
-    "Chief Constable|Superintendent|Inspector|Sergeant|Constable|Officer|Deputy|Detective|Trooper|"
-    "PC|DC|PS|DS|DI|Sgt|Insp|Det"
+_RANK_WORDS = (
+    "Detective Chief Superintendent|Detective Chief Inspector|Detective Superintendent|"
+    "Detective Inspector|Detective Sergeant|Detective Constable|Police Constable|"
+    "Chief Superintendent|Chief Inspector|Chief Constable|Deputy Chief Constable|"
+    "Assistant Commissioner|Deputy Commissioner|Commissioner|Superintendent|Inspector|Sergeant|"
+    "Constable|Officer|Deputy|Detective|Trooper|Lieutenant|Captain|Corporal|Sheriff|"
+    "Police Chief|Chief|Sgt|Lt|Capt|Cpl|Det|Insp|Supt|PC|DC|PS|DS|DI|DCI|PCSO|Special Agent|Agent"
 )
-_NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
-_OFFICER = re.compile(rf"\b({_RANKS})\.?\s+((?:{_NAME}\s)?{_NAME})\b")
-_PERSON = re.compile(rf"\b({_NAME}(?:\s[A-Z]\.)?\s{_NAME})\b")
-_NOT_NAMES = frozenset(
+_RANK_PHRASES = frozenset(_RANK_WORDS.split("|"))
+_RANK_FIRST = frozenset(phrase.split(" ")[0] for phrase in _RANK_PHRASES)
+# "the sergeant, Paul Whitcombe" / "police constable John Smith": a rank in running text.
+_LOWER_RANK = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?|[Pp]olice) (police constable|constable|sergeant|inspector|detective|"
+    r"officer|deputy|trooper|superintendent),? $"
+)
+# A rank opening a line or sentence with no name after it ("Constable 'exchanged messages'").
+_SENTENCE_RANKS = ("Constable", "Sergeant", "Inspector", "Officer")
+_RANK_AT_START = re.compile(r"[A-Z][a-z]+(?= [^A-Z\s])")
+_RANK_ONLY_GATES = ("constable", "sergeant", "inspector", "pcso", "community support")
+_RANK_ONLY = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he) (?:(?:male|female|serving|former|probationary) )?"
+    r"(police constable|constable|police sergeant|sergeant|inspector|detective constable|"
+    r"special constable|PCSO|police community support officer)\b(?!,? [A-Z])"
+)
+# A dot belongs to a token only in initials and abbreviations, so runs stop at sentence ends.
+_ABBREVIATIONS = (
+    "Jr|Sr|Mr|Mrs|Ms|Dr|St|Sgt|Lt|Capt|Cpl|Det|Insp|Supt|Gov|Sen|Rep|Rev|Gen|Col|Maj|Ch|Const"
+)
+_TOKEN = (
+    rf"(?:(?:{_ABBREVIATIONS})\.|[A-Z]\.|[A-Z]['’][A-Z][a-z]+|"
+    r"[A-Z](?:[a-z]+|['’][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?(?:[-'’][A-Z]?[a-z]+)?|[A-Z]{2,5})"
+    r"(?![\w'’-])"
+)
+_RUN = re.compile(rf"(?<![\w'’.-]){_TOKEN}(?: {_TOKEN})*")
+_SUFFIX = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_STOP: frozenset[str] = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "my",
+        "your",
+        "he",
+        "she",
+        "they",
+        "we",
+        "it",
+        "i",
+        "you",
+        "there",
+        "here",
+        "and",
+        "or",
+        "but",
+        "if",
+        "when",
+        "while",
+        "after",
+        "before",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "to",
+        "with",
+        "without",
+        "about",
+        "against",
+        "between",
+        "during",
+        "over",
+        "under",
+        "up",
+        "down",
+        "out",
+        "off",
+        "near",
+        "than",
+        "then",
+        "so",
+        "not",
+        "no",
+        "yes",
+        "all",
+        "any",
+        "some",
+        "many",
+        "more",
+        "most",
+        "other",
+        "another",
+        "each",
+        "every",
+        "both",
+        "few",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "first",
+        "second",
+        "third",
+        "last",
+        "next",
+        "new",
+        "old",
+        "big",
+        "little",
+        "good",
+        "great",
+        "high",
+        "low",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "police",
+        "department",
+        "dept",
+        "office",
+        "service",
+        "force",
+        "sheriff",
+        "sheriff's",
+        "county",
+        "city",
+        "town",
+        "village",
+        "state",
+        "court",
+        "district",
+        "circuit",
+        "supreme",
+        "federal",
+        "national",
+        "international",
+        "regional",
+        "municipal",
+        "public",
+        "street",
+        "st",
+        "road",
+        "rd",
+        "avenue",
+        "ave",
+        "drive",
+        "dr",
+        "lane",
+        "ln",
+        "boulevard",
+        "blvd",
+        "court",
+        "ct",
+        "way",
+        "place",
+        "pl",
+        "highway",
+        "hwy",
+        "interstate",
+        "route",
+        "parkway",
+        "pkwy",
+        "circle",
+        "trail",
+        "terrace",
+        "square",
+        "plaza",
+        "park",
+        "bridge",
+        "creek",
+        "river",
+        "lake",
+        "mountain",
+        "hill",
+        "hills",
+        "valley",
+        "beach",
+        "island",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "upper",
+        "lower",
+        "downtown",
+        "hospital",
+        "medical",
+        "center",
+        "centre",
+        "clinic",
+        "health",
+        "school",
+        "high",
+        "middle",
+        "elementary",
+        "academy",
+        "college",
+        "university",
+        "church",
+        "chapel",
+        "temple",
+        "mosque",
+        "cathedral",
+        "library",
+        "museum",
+        "hall",
+        "mall",
+        "store",
+        "market",
+        "restaurant",
+        "bar",
+        "club",
+        "hotel",
+        "inn",
+        "motel",
+        "apartments",
+        "apartment",
+        "complex",
+        "tower",
+        "building",
+        "house",
+        "home",
+        "tech",
+        "technology",
+        "company",
+        "corp",
+        "corporation",
+        "inc",
+        "llc",
+        "ltd",
+        "group",
+        "bank",
+        "news",
+        "press",
+        "times",
+        "post",
+        "herald",
+        "tribune",
+        "journal",
+        "gazette",
+        "daily",
+        "weekly",
+        "chronicle",
+        "telegraph",
+        "guardian",
+        "independent",
+        "mirror",
+        "sun",
+        "star",
+        "courier",
+        "examiner",
+        "observer",
+        "radio",
+        "tv",
+        "television",
+        "channel",
+        "network",
+        "media",
+        "associated",
+        "reuters",
+        "facebook",
+        "twitter",
+        "instagram",
+        "youtube",
+        "google",
+        "apple",
+        "amazon",
+        "microsoft",
+        "department's",
+        "division",
+        "unit",
+        "bureau",
+        "agency",
+        "authority",
+        "commission",
+        "council",
+        "committee",
+        "board",
+        "association",
+        "union",
+        "party",
+        "foundation",
+        "institute",
+        "society",
+        "trust",
+        "fund",
+        "program",
+        "project",
+        "family",
+        "families",
+        "friends",
+        "man",
+        "woman",
+        "men",
+        "women",
+        "boy",
+        "girl",
+        "child",
+        "children",
+        "kid",
+        "kids",
+        "teen",
+        "teens",
+        "baby",
+        "mother",
+        "father",
+        "mom",
+        "dad",
+        "son",
+        "daughter",
+        "brother",
+        "sister",
+        "wife",
+        "husband",
+        "victim",
+        "victims",
+        "suspect",
+        "suspects",
+        "officer",
+        "officers",
+        "deputy",
+        "deputies",
+        "detective",
+        "detectives",
+        "trooper",
+        "chief",
+        "captain",
+        "lieutenant",
+        "sergeant",
+        "sgt",
+        "lt",
+        "capt",
+        "cpl",
+        "corporal",
+        "constable",
+        "inspector",
+        "superintendent",
+        "commissioner",
+        "commander",
+        "agent",
+        "agents",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "mayor",
+        "governor",
+        "gov",
+        "senator",
+        "sen",
+        "representative",
+        "rep",
+        "president",
+        "judge",
+        "justice",
+        "attorney",
+        "prosecutor",
+        "coroner",
+        "examiner",
+        "lawyer",
+        "pastor",
+        "reverend",
+        "rev",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "prince",
+        "king",
+        "queen",
+        "general",
+        "gen",
+        "col",
+        "colonel",
+        "major",
+        "sgt",
+        "pc",
+        "dc",
+        "ds",
+        "di",
+        "dci",
+        "pcso",
+        "mp",
+        "read",
+        "more",
+        "click",
+        "share",
+        "comment",
+        "comments",
+        "email",
+        "print",
+        "subscribe",
+        "sign",
+        "log",
+        "login",
+        "advertisement",
+        "related",
+        "stories",
+        "story",
+        "video",
+        "photo",
+        "photos",
+        "update",
+        "updated",
+        "breaking",
+        "live",
+        "watch",
+        "listen",
+        "copyright",
+        "rights",
+        "reserved",
+        "privacy",
+        "policy",
+        "terms",
+        "contact",
+        "us",
+        "about",
+        "gun",
+        "guns",
+        "shooting",
+        "shootings",
+        "shot",
+        "shots",
+        "fire",
+        "fired",
+        "killed",
+        "kills",
+        "killing",
+        "dead",
+        "death",
+        "deaths",
+        "died",
+        "murder",
+        "homicide",
+        "manslaughter",
+        "charges",
+        "charged",
+        "arrest",
+        "arrested",
+        "crime",
+        "crimes",
+        "scene",
+        "investigation",
+        "accident",
+        "accidental",
+        "incident",
+        "emergency",
+        "safety",
+        "security",
+        "911",
+        "swat",
+        "ems",
+        "ems",
+        "christmas",
+        "thanksgiving",
+        "easter",
+        "halloween",
+        "eve",
+        "day",
+        "night",
+        "morning",
+        "afternoon",
+        "evening",
+        "week",
+        "weekend",
+        "year",
+        "years",
+        "month",
+        "months",
+        "american",
+        "african",
+        "hispanic",
+        "latino",
+        "black",
+        "white",
+        "asian",
+        "english",
+        "british",
+        "scottish",
+        "welsh",
+        "irish",
+        "christian",
+        "muslim",
+        "jewish",
+        "catholic",
+        "baptist",
+        "methodist",
+        "republican",
+        "democrat",
+        "democratic",
+        "republicans",
+        "democrats",
+        "america",
+        "united",
+        "states",
+        "kingdom",
+        "england",
+        "scotland",
+        "wales",
+        "ireland",
+        "zealand",
+        "australia",
+        "canada",
+        "usa",
+        "uk",
+        "us",
+    ]
+)
+_STOP |= frozenset(
     re.findall(
         r"\S+",
-        """
-        police officer officers constable sergeant inspector department office service force court
-        independent conduct county city street road the a an this that his her their on in at of
-        for and said says monday tuesday wednesday thursday friday saturday sunday january
-        february march april may june july august september october november december north south
-        east west new read more gross misconduct chief regional director college policing
-        professional standards public prosecution crown state university hospital school news
-        press associated superintendent deputy judge detective command unit sheriff sheriff's
-        trooper commissioner commander assistant justice project
-        """,
+        """procurator fiscal professional standards conduct misconduct gross hearing hearings
+        panel tribunal tribunals appeal appeals crown prosecution investigations review
+        directorate federation bureau behaviour behavior inquiry inquest watchdog ombudsman
+        independent complaints operation operations response team squad patrol traffic
+        whenever however meanwhile although because despite according authorities officials
+        investigators residents neighbors neighbours uptown midtown salon barbershop motorcycle
+        motorcycles industries industry auto motors sports weather traffic jobs obituaries
+        classifieds sheriffs fox cbs nbc abc cnn msnbc kmov wsmv""",
     )
 )
+_NAME_CUE_BEFORE = re.compile(
+    r"(?:\b(?:victim|victims|suspect|suspects|son|daughter|wife|husband|brother|sister|mother|"
+    r"father|mom|dad|friend|boyfriend|girlfriend|fiance|fiancee|neighbor|neighbour|grandmother|"
+    r"grandfather|grandson|granddaughter|uncle|aunt|nephew|niece|cousin|identified as|"
+    r"identified|named|charged|arrested|accused|shooter|gunman|teen|man|woman|boy|girl|"
+    r"resident|student|spokesman|spokeswoman|spokesperson|attorney|lawyer|judge|prosecutor|"
+    r"coroner|mayor|pastor|by|of|and|with|against|killed|shot|told|found|including)"
+    r"|\d+-year-old(?: [a-z]+){0,2}|[,:(])\s$"
+)
+_NAME_CUE_AFTER = re.compile(
+    r"^(?:,? (?:\d{1,3}|who|whose|was|were|is|has|had|said|says|told|added|explained|wrote|"
+    r"testified|pleaded|faces|died|remains|allegedly|reportedly|admitted|denied|called|"
+    r"shot|fired|killed|survived|will|would)\b|['’]s\b| \(\d{1,3}\)|, of [A-Z]|"
+    r", (?:the |a |an )?(?:[A-Za-z]+ ){0,3}(?i:director|chief|spokes\w+|officer|head|chair\w*|"
+    r"commissioner|manager|president|secretary|minister|leader|member|resident|owner|student|"
+    r"teacher|attorney|lawyer|coroner|judge|mayor|sheriff|captain|sergeant|deputy|detective|"
+    r"father|mother|son|daughter|brother|sister|wife|husband|friend|neighbou?r|uncle|aunt|"
+    r"cousin|grand\w+|pastor|principal|superintendent|prosecutor)\b)"
+)
+_AGE_AFTER = re.compile(r"^,? (?:age |aged )?(\d{1,3})\b(?!-| ?%| percent| years? ago| miles)")
+_AGE_BEFORE = re.compile(r"\b(\d{1,3})-year-old(?: [a-z]+(?:-[a-z]+)?){0,3} $")
+_ROLE_WORDS: dict[str, str] = {
+    "suspect": r"suspects?|arrested|charged|accused|shooter|gunman|booked|indicted|pleaded|"
+    r"sentenced|custody|jailed|defendant|faces? (?:charges|a charge)",
+    "victim": r"victims?|killed|died|dead|wounded|injured|shot|struck|pronounced|fatally|slain|"
+    r"death of|hospitali[sz]ed",
+    "spokesperson": r"spokes(?:man|woman|person)|public information",
+    "relative": r"mother|father|mom|dad|son|daughter|brother|sister|wife|husband|aunt|uncle|"
+    r"cousin|grand(?:mother|father|son|daughter)",
+    "official": r"mayor|judge|prosecutor|attorney|coroner|commissioner|chairman|chair|director|"
+    r"governor|senator",
+    "witness": r"witness(?:es)?|neighbou?rs?",
+}
+# One pass over the lowered text finds every role cue; a named group tells which role.
+_ROLE_CUES = re.compile(
+    r"\b(?:" + "|".join(f"(?P<{role}>{words})" for role, words in _ROLE_WORDS.items()) + r")\b"
+)
+_MAX_AGE = 110
 
 
-def _is_name(words: list[str]) -> bool:
-    return all(w.lower() not in _NOT_NAMES for w in words)
+def _body_start(text: str, article: Article) -> int:
+    """Where the body begins: in Title Case headlines only names after a rank are read."""
+    if article.title and text.startswith(article.title):
+        return len(article.title)
+    return 0
 
 
-def find_officers(text: str, _article: Article) -> tuple[Mention, ...]:
-    """Find officers given with a rank, e.g. ``"PC Andrew Turner"`` (norm ``"andrew turner"``)."""
-    found = []
-    for match in _OFFICER.finditer(text):
-        words = match.group(2).split()
-        while words and not _is_name([words[0]]):
-            words.pop(0)
-        if not words or not _is_name(words):
+def _is_name_token(token: str) -> bool:
+    bare = token.rstrip(".").lower().replace("’", "'")
+    if bare in _STOP or bare.removesuffix("'s") in _STOP:
+        return False
+    return not (token.isupper() and len(token.rstrip(".")) > 1)
+
+
+def _norm(tokens: list[str]) -> str:
+    words = [re.sub(r"['’]s$", "", t.rstrip(".")) for t in tokens]
+    words = [w for w in words if len(w) > 1 and w.lower() not in _SUFFIX]
+    return " ".join(w.lower().replace("’", "'") for w in words)
+
+
+def _role(text: str, start: int, end: int) -> str | None:
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 100, 0)
+    right_dot = text.find(".", end)
+    right = min(end + 80, right_dot if right_dot >= 0 else len(text))
+    best: tuple[int, str] | None = None
+    for cue in _ROLE_CUES.finditer(lowered(text), left, right):
+        distance = start - cue.end() if cue.end() <= start else cue.start() - end
+        if distance >= 0 and (best is None or distance < best[0]):
+            best = (distance, cue.lastgroup or "")
+    return best[1] if best else None
+
+
+def _segments(text: str, begin: int) -> list[tuple[list[tuple[str, int]], str | None, int]]:
+    """Name-like segments of capitalised runs: (tokens with offsets, rank before, run start)."""
+    out = []
+    for run in _RUN.finditer(text, begin):
+        value = run.group(0)
+        if " " not in value:
+            continue  # one capitalised word is never a name with a rank or a full name
+        tokens = []
+        offset = run.start()
+        for word in value.split(" "):
+            tokens.append((word, offset))
+            offset += len(word) + 1
+        current: list[tuple[str, int]] = []
+        rank: str | None = None
+        i = 0
+        while i < len(tokens):
+            # A rank of one to three words ends the segment before it and opens the next one.
+            sizes = (3, 2, 1) if tokens[i][0].rstrip(".") in _RANK_FIRST else ()
+            for size in sizes:
+                words = " ".join(t for t, _ in tokens[i : i + size])
+                if i + size <= len(tokens) and words.removesuffix(".") in _RANK_PHRASES:
+                    if current:
+                        out.append((current, rank, run.start()))
+                    current, rank = [], words.rstrip(".")
+                    i += size
+                    break
+            else:
+                token, offset = tokens[i]
+                if _is_name_token(token):
+                    current.append((token, offset))
+                else:
+                    if current:
+                        out.append((current, rank, run.start()))
+                    current, rank = [], None
+                i += 1
+        if current:
+            out.append((current, rank, run.start()))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _big_places() -> frozenset[str]:
+    """Lookup keys of towns of 50,000 people or more, states and countries."""
+    big = {k for k, readings in towns().items() if readings[0].population >= 50_000}
+    big.update(key(name) for name in STATE_NAMES)
+    return frozenset(big)
+
+
+def _place_like(words: list[str]) -> bool:
+    """Whether a would-be name is a place or holds a large two-word place ("Fort Wayne X")."""
+    if key(" ".join(words)) in towns():
+        return True
+    big = _big_places()
+    return any(key(" ".join(words[i : i + 2])) in big for i in range(len(words) - 1))
+
+
+def _surname_repeats(text: str, surname: str, start: int) -> bool:
+    bare = surname.rstrip(".")
+    if len(bare) < 3:
+        return False
+    at = text.find(bare)
+    while at >= 0:
+        after = text[at + len(bare) : at + len(bare) + 1]
+        before = text[at - 1 : at] if at else ""
+        if at != start and not (after.isalnum() or after == "-") and not before.isalnum():
+            return True
+        at = text.find(bare, at + 1)
+    return False
+
+
+def _candidates(text: str, article: Article) -> tuple[tuple[Mention, bool], ...]:
+    """(mention, is_officer) for every supported name in the body."""
+    return _candidates_from(text, _body_start(text, article))
+
+
+@functools.lru_cache(maxsize=4)
+def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
+    low = lowered(text)
+    out = []
+    for tokens, run_rank, _run_start in _segments(text, 0):
+        rank = run_rank
+        words = [t for t, _ in tokens]
+        while words and words[-1].rstrip(".").lower() in _SUFFIX:
+            words.pop()
+        if not words or len(words) > 4:
             continue
-        name = " ".join(words)
-        start = match.start(2) + match.group(2).index(words[0])
-        found.append(
-            Mention(
-                text[match.start() : start + len(name)],
-                name.lower(),
-                match.start(),
-                start + len(name),
-                role=match.group(1),
-            )
+        start = tokens[0][1]
+        last_token, last_offset = tokens[len(words) - 1]
+        end = last_offset + len(last_token.rstrip("."))
+        if last_token.endswith(".") and len(last_token) == 2:
+            continue  # ends with an initial: a sentence split, not a name
+        norm = _norm(words)
+        if not norm:
+            continue
+        if rank is None:
+            lower_rank = _LOWER_RANK.search(text, max(0, start - 40), start)
+            if lower_rank:
+                rank = lower_rank.group(1)
+        if rank is not None and start < begin and len(words) > 2:
+            # Title Case headline: "PC Jane Doe Testifies" names "Jane Doe".
+            words = words[:2]
+            last_token, last_offset = tokens[1]
+            end = last_offset + len(last_token.rstrip("."))
+            norm = _norm(words)
+        if rank is not None:
+            rank_start = text.rfind(rank, 0, start)
+            out.append((Mention(text[rank_start:end], norm, rank_start, end, role=rank), True))
+            continue
+        if start < begin or len(words) < 2 or len(norm.split()) < 2:
+            continue
+        if _place_like(words):
+            continue
+        after = text[end : end + 30]
+        supported = (
+            _AGE_AFTER.match(after)
+            or _NAME_CUE_BEFORE.search(low, max(0, start - 40), start)
+            or _NAME_CUE_AFTER.match(after)
+            or _surname_repeats(text, words[-1], last_offset)
         )
-    return tuple(found)
+        if supported:
+            out.append(
+                (Mention(text[start:end], norm, start, end, role=_role(text, start, end)), False)
+            )
+    return tuple(out)
+
+
+def find_officers(text: str, article: Article) -> tuple[Mention, ...]:
+    """Find officers named with a rank (norm = name) and rank-only officers (norm ``""``).
+
+    Examples:
+        >>> from caselink.models import Article
+        >>> [(m.norm, m.role) for m in find_officers("PC Andrew Turner was sacked.", Article("a", "", ""))]
+        [('andrew turner', 'PC')]
+    """
+    found = [m for m, officer in _candidates(text, article) if officer]
+    low = lowered(text)
+    if any(word in low for word in _RANK_ONLY_GATES):
+        found += [
+            Mention(match.group(1), "", match.start(1), match.end(1), role=match.group(1).lower())
+            for match in _RANK_ONLY.finditer(text)
+        ]
+    for word in _SENTENCE_RANKS:
+        at = text.find(word)
+        while at >= 0:
+            opens = at == 0 or text[at - 1] == "\n" or text[at - 2 : at] in (". ", "! ", "? ")
+            if opens and _RANK_AT_START.match(text, at):
+                found.append(Mention(word, "", at, at + len(word), role=word.lower()))
+            at = text.find(word, at + 1)
+    return tuple(sorted(found, key=lambda m: (m.start, m.end)))
 
 
 def find_people(text: str, article: Article) -> tuple[Mention, ...]:
-    """Find other people named with first and last name (officers excluded)."""
-    officer_names = {m.norm for m in find_officers(text, article)}
-    found = []
-    for match in _PERSON.finditer(text):
-        words = match.group(1).replace(".", "").split()
-        if not _is_name(words):
-            continue
-        norm = " ".join(w.lower() for w in words if len(w) > 1)
-        if norm in officer_names:
-            continue
-        found.append(Mention(match.group(1), norm, match.start(1), match.end(1)))
-    return tuple(found)
+    """Find other named people, each with a role when the sentence states one.
+
+    Examples:
+        >>> from caselink.models import Article
+        >>> found = find_people("Police said Dan Caron, 63, was shot. Caron died.", Article("a", "", ""))
+        >>> [(m.text, m.norm, m.role) for m in found]
+        [('Dan Caron', 'dan caron', 'victim')]
+    """
+    candidates = _candidates(text, article)
+    officers = {m.norm for m, officer in candidates if officer}
+    return tuple(m for m, officer in candidates if not officer and m.norm not in officers)
+
+
+_AGE_SUFFIXES = ("-year-old", "-yr-old", " year old", " years old")
+_AGE_PREFIXES = ("aged ", "age ", "age of ")
+
+
+def _age_spans(low: str) -> list[tuple[int, int]]:
+    """Digit spans stated as ages: "63-year-old", "63 years old", "aged 63", "age of 63"."""
+    spans = []
+    for suffix in _AGE_SUFFIXES:
+        at = low.find(suffix)
+        while at >= 0:
+            start = at
+            while start > 0 and low[start - 1].isdigit() and at - start < 3:
+                start -= 1
+            if start < at and (start == 0 or not low[start - 1].isalnum()):
+                spans.append((start, at))
+            at = low.find(suffix, at + 1)
+    for prefix in _AGE_PREFIXES:
+        at = low.find(prefix)
+        while at >= 0:
+            start = at + len(prefix)
+            end = start
+            while end < len(low) and low[end].isdigit() and end - start < 3:
+                end += 1
+            if (
+                end > start
+                and (at == 0 or not low[at - 1].isalpha())
+                and not low[end : end + 1].isdigit()
+            ):
+                spans.append((start, end))
+            at = low.find(prefix, at + 1)
+    return spans
+
+
+def find_ages(text: str, article: Article) -> tuple[Mention, ...]:
+    """Find stated ages (norm = years); role = the name the age belongs to, when adjacent.
+
+    Examples:
+        >>> from caselink.models import Article
+        >>> [(m.norm, m.role) for m in find_ages("Dan Caron, 63, died.", Article("a", "", ""))]
+        [('63', 'dan caron')]
+    """
+    named: dict[int, str] = {}
+    for mention, _officer in _candidates(text, article):
+        after = _AGE_AFTER.match(text[mention.end : mention.end + 12])
+        if after:
+            named[mention.end + after.start(1)] = mention.norm
+        before = _AGE_BEFORE.search(text[max(0, mention.start - 40) : mention.start])
+        if before:
+            named[
+                mention.start - 40 + before.start(1) if mention.start >= 40 else before.start(1)
+            ] = mention.norm
+    found: dict[int, Mention] = {}
+    for start, end in _age_spans(lowered(text)):
+        value = int(text[start:end])
+        if value <= _MAX_AGE:
+            found[start] = Mention(text[start:end], str(value), start, end, role=named.get(start))
+    for start, norm in named.items():
+        if start not in found:
+            digits = re.match(r"\d{1,3}", text[start:])
+            if digits and int(digits.group(0)) <= _MAX_AGE:
+                found[start] = Mention(
+                    digits.group(0),
+                    str(int(digits.group(0))),
+                    start,
+                    start + len(digits.group(0)),
+                    role=norm,
+                )
+    return tuple(found[k] for k in sorted(found))

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import re
 
+from caselink.extract._text import lowered
 from caselink.models import Article, Mention
 
 __all__ = ["find_references"]
 
 _IOPC = re.compile(r"\b((?:19|20)\d{2})/(\d{5,7})\b")
-_COURT = re.compile(
-    r"\b(?:case|docket)\s+(?:no\.?|number)\s*([A-Z0-9][A-Z0-9/-]{4,20})\b", re.IGNORECASE
-)
+_COURT = re.compile(r"\b(?:case|docket) ?(?:no\.?|number) ?([a-z0-9][a-z0-9/-]{4,20})\b")
 
 
 def find_references(text: str, _article: Article) -> tuple[Mention, ...]:
     """Find reference numbers; norm is the number without spaces, upper case."""
+    if "/" not in text and "case" not in text.lower() and "docket" not in text.lower():
+        return ()
     found = [
         Mention(m.group(0), f"{m.group(1)}/{m.group(2)}", m.start(), m.end(), role="iopc")
-        for m in _IOPC.finditer(text)
+        for m in (_IOPC.finditer(text) if "/" in text else ())
     ]
     found += [
-        Mention(m.group(1), m.group(1).upper(), m.start(1), m.end(1), role="court")
-        for m in _COURT.finditer(text)
+        Mention(text[m.start(1) : m.end(1)], m.group(1).upper(), m.start(1), m.end(1), role="court")
+        for m in _COURT.finditer(lowered(text))
+        if "case" in m.group(0) or "docket" in m.group(0)
+        if any(c.isdigit() for c in m.group(1))
     ]
     return tuple(sorted(found, key=lambda m: m.start))

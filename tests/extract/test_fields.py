@@ -1,0 +1,252 @@
+"""Field extractors on hand-written sentences (every name invented)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from caselink.extract import extract_fields
+from caselink.extract.agencies import find_agencies, find_oversight_bodies
+from caselink.extract.casualties import find_casualties
+from caselink.extract.dates import find_event_dates
+from caselink.extract.events import find_outcomes
+from caselink.extract.people import find_ages, find_officers, find_people
+from caselink.extract.places import find_places
+from caselink.models import Article
+
+SUNDAY = dt.date(2016, 10, 23)
+
+
+def _article(text: str, title: str = "", published: dt.date | None = SUNDAY) -> Article:
+    return Article("t", title, text, published=published)
+
+
+def _places(text: str, **kwargs: object) -> list[tuple[str, str | None]]:
+    return [(m.norm, m.role) for m in find_places(text, _article(text), **kwargs)]  # type: ignore[arg-type]
+
+
+# Places
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A man was shot in Bristol, Conn., on Friday.", "bristol|CT|US"),
+        ("Police in Harwinton, Conn., said the boy was hurt.", "harwinton|CT|US"),
+        ("SALISBURY, N.C. (WBTV) — A shooting left one dead.", "salisbury|NC|US"),
+        ("ST. LOUIS (AP) — A girl was shot.", "st. louis|MO|US"),
+        ("He lived in Greenwood, Ind., with his mother.", "greenwood|IN|US"),
+        ("The family moved to Wichita, Kansas, last year.", "wichita|KS|US"),
+    ],
+)
+def test_town_with_state_resolves_in_that_state(text: str, expected: str) -> None:
+    """``Town, State`` pairs and datelines resolve to the town of that state."""
+    assert (expected, "city") in _places(text)
+
+
+def test_state_named_elsewhere_disambiguates_a_bare_town() -> None:
+    """A bare "Bristol" is read in the state the article names, not the largest Bristol."""
+    text = "Officers were called to a home in Bristol. The Tennessee man was arrested."
+    assert ("bristol|TN|US", "city") in _places(text)
+    assert ("bristol|CT|US", "city") not in _places(text)
+
+
+def test_uk_town_carries_its_county() -> None:
+    """Worksop is related to Nottinghamshire: the county is the town's admin part."""
+    found = _places("The officer from Worksop was dismissed by Nottinghamshire Police.")
+    assert ("worksop|nottinghamshire|GB", "city") in found
+
+
+def test_person_named_like_a_town_is_not_a_place() -> None:
+    """Capitalised runs that are not wholly a place ("Austin Smith", "Crestview Drive") are no towns."""
+    found = _places("Austin Smith lived on Crestview Drive near the lake.")
+    assert all(not norm.startswith(("austin|", "crestview")) for norm, _ in found)
+
+
+def test_name_words_suppress_a_bare_small_town() -> None:
+    """A first name that is also a town ("Devon") is not a place when it names a person."""
+    text = "Devon was found by his mother. Devon Lofton, 7, died."
+    assert all(not n.startswith("devon") for n, _ in _places(text, names=frozenset({"devon"})))
+
+
+# Dates
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("He was shot Friday evening.", "2016-10-21"),
+        ("It happened on Saturday night.", "2016-10-22"),
+        ("Police were called last Sunday.", "2016-10-16"),
+        ("It happened on Sunday.", "2016-10-23"),
+        ("The shooting on Oct. 21 shocked the town.", "2016-10-21"),
+        ("The shooting on 21 October 2016 shocked the town.", "2016-10-21"),
+        ("A boy was hurt yesterday.", "2016-10-22"),
+        ("The boy was shot on Halloween.", "2015-10-31"),
+        ("A teen was shot over the weekend.", "2016-10-22"),
+    ],
+)
+def test_relative_dates_resolve_against_publication(text: str, iso: str) -> None:
+    """Weekdays, yesterday, dates without a year and holidays resolve against `published`."""
+    assert iso in [m.norm for m in find_event_dates(text, _article(text))]
+
+
+def test_day_without_year_in_january_belongs_to_last_year() -> None:
+    """ "Dec. 28" in an article of 10 January is the previous December."""
+    text = "The shooting on Dec. 28 remains unsolved."
+    found = find_event_dates(text, _article(text, published=dt.date(2017, 1, 10)))
+    assert [m.norm for m in found] == ["2016-12-28"]
+
+
+def test_months_and_years_have_their_granularity() -> None:
+    """ "last February" is a month, "in 2019" a year."""
+    text = "The complaint was made last February and the officer joined in 2019."
+    found = {(m.norm, m.role) for m in find_event_dates(text, _article(text))}
+    assert ("2016-02", "month") in found
+    assert ("2019", "year") in found
+
+
+def test_publication_stamp_is_not_an_event_date() -> None:
+    """ "Published Tuesday, Nov. 29, 2016" is the article's own date, not an event."""
+    text = "(Published Tuesday, Nov. 29, 2016) The girl was shot on Friday."
+    norms = [
+        m.norm for m in find_event_dates(text, _article(text, published=dt.date(2016, 11, 29)))
+    ]
+    assert "2016-11-29" not in norms
+    assert "2016-11-25" in norms
+
+
+def test_without_publication_date_relative_dates_are_unknown() -> None:
+    """No `published`: weekdays cannot be resolved and are left out."""
+    assert find_event_dates("He was shot Friday.", _article("", published=None)) == ()
+
+
+# People
+
+
+def test_victim_and_suspect_with_ages_and_roles() -> None:
+    """Names beside ages are found, with the age and the role the sentence gives."""
+    text = (
+        "Dan Caron, 63, was shot in the chest. Police arrested 35-year-old suspect "
+        "Chad Couture. Couture is behind bars."
+    )
+    article = _article(text)
+    people = {m.norm: m.role for m in find_people(text, article)}
+    assert people == {"dan caron": "victim", "chad couture": "suspect"}
+    ages = {(m.norm, m.role) for m in find_ages(text, article)}
+    assert {("63", "dan caron"), ("35", "chad couture")} <= ages
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officers went to Crestview Drive, where Hamilton Medical said it was ready.",
+        "From climate change to Big Tech, the paper covers it all.",
+        "The Procurator Fiscal will review the Professional Standards report.",
+        "Tuesday Night Football was cancelled after the Main Street parade.",
+    ],
+)
+def test_places_and_organisations_are_not_people(text: str) -> None:
+    """Streets, companies, offices and events are not taken for people."""
+    assert find_people(text, _article(text)) == ()
+
+
+def test_officer_with_rank_and_rank_only() -> None:
+    """A rank before a name makes an officer; "a constable" alone is a rank-only officer."""
+    text = "PC Andrew Turner was sacked. A constable was also warned by the Detective Sergeant."
+    officers = [(m.norm, m.role) for m in find_officers(text, _article(text))]
+    assert ("andrew turner", "PC") in officers
+    assert ("", "constable") in officers
+
+
+def test_officer_named_after_an_appositive_rank() -> None:
+    """ "The sergeant, Paul Whitcombe," names an officer."""
+    text = "The sergeant, Paul Whitcombe, had claimed overtime."
+    assert [(m.norm, m.role) for m in find_officers(text, _article(text))] == [
+        ("paul whitcombe", "sergeant")
+    ]
+
+
+def test_headline_names_need_a_rank() -> None:
+    """Title Case headlines are not read for names, except after a rank."""
+    article = Article(
+        "t", "Family Of Father Killed Speaks Out As PC Jane Doe Testifies", "No names."
+    )
+    fields = extract_fields(article)
+    assert [m.norm for m in fields.people] == []
+    assert [m.norm for m in fields.officers] == ["jane doe"]
+
+
+# Agencies and oversight
+
+
+@pytest.mark.parametrize(
+    ("text", "norm"),
+    [
+        ("The Met said the officer was sacked.", "metropolitan police service"),
+        ("A Met Police constable was dismissed.", "metropolitan police service"),
+        ("Nottinghamshire Chief Constable Jane Roe chaired it.", "nottinghamshire police"),
+        ("Officers from Thames Valley Police attended.", "thames valley police"),
+        ("The PSNI said it would cooperate.", "police service of northern ireland"),
+        ("The Bristol Police Department said the man died.", "bristol police department"),
+        ("Harris County Sheriff's Office deputies responded.", "harris county sheriff's office"),
+        ("Troopers from the Indiana State Police responded.", "indiana state police"),
+    ],
+)
+def test_agencies_normalise_to_canonical_names(text: str, norm: str) -> None:
+    """Aliases, force areas and US patterns normalise to one canonical name."""
+    assert norm in [m.norm for m in find_agencies(text, _article(text))]
+
+
+def test_english_force_area_in_a_us_story_is_the_us_town() -> None:
+    """ "Cleveland police" in an Ohio story is not the English Cleveland force."""
+    text = "Cleveland police said the man, of Cleveland, Ohio, was shot."
+    article = _article(text)
+    norms = [m.norm for m in find_agencies(text, article, find_places(text, article))]
+    assert "cleveland police" not in norms
+    assert "cleveland police department" in norms
+
+
+def test_single_force_oversight_body_implies_its_force() -> None:
+    """The IPCA oversees only New Zealand Police, so "police" in its report is that force."""
+    text = "The Independent Police Conduct Authority found police acted lawfully."
+    found = find_agencies(text, _article(text))
+    assert [(m.norm, m.role) for m in found] == [("new zealand police", "implied")]
+
+
+def test_oversight_bodies() -> None:
+    """IOPC, its predecessor and the NI ombudsman are found under canonical names."""
+    text = "The IOPC, once the IPCC, and the Police Ombudsman for Northern Ireland met."
+    assert [m.norm for m in find_oversight_bodies(text, _article(text))] == [
+        "independent office for police conduct",
+        "independent police complaints commission",
+        "police ombudsman for northern ireland",
+    ]
+
+
+# Outcomes and casualties
+
+
+def test_no_case_to_answer_phrasings() -> None:
+    """ "could not find a case to answer" is the outcome "no case to answer"."""
+    text = "The panel could not find a case to answer for the officer."
+    assert [m.norm for m in find_outcomes(text, _article(text))] == ["no case to answer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("A 7-year-old boy was shot and killed Saturday.", (1, 0)),
+        ("Two people were killed and three others were wounded.", (2, 3)),
+        ("The shooting left four dead and wounded two others.", (4, 2)),
+        ("A man was shot in the leg and is in stable condition.", (0, 1)),
+        ("The council approved the budget.", (None, None)),
+        ("Police said the deaths were a murder-suicide.", (2, 0)),
+        ("A father of 4 killed in a shooting was remembered.", (1, 0)),
+        ("The man, 19, was found dead in his car.", (1, 0)),
+    ],
+)
+def test_casualty_counts(text: str, counts: tuple[int | None, int | None]) -> None:
+    """Explicit counts win; singular wording counts one; no casualty wording is unknown."""
+    assert find_casualties(text, _article(text)) == counts
