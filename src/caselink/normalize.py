@@ -1,9 +1,13 @@
 """Text normalisation and corpus-level boilerplate removal.
 
-`normalize_text` is idempotent: applying it twice gives the same text as applying it once. Boilerplate
-(donation appeals, comment policies, cookie notices, "READ MORE" lists) is found from the corpus itself:
-a sentence is boilerplate when it recurs in several articles of one outlet, or in articles of many
-outlets. Only the text used for matching loses it; `Article.text` is kept as given for display.
+`normalize_text` is idempotent: applying it twice gives the same text as applying it once, and so is
+boilerplate removal. Boilerplate (donation appeals, comment policies, cookie and paywall notices,
+"READ MORE" lists, photo credits) is found from the corpus itself: a sentence is boilerplate when it
+recurs in several articles of one outlet, or in articles of many outlets. A short list of notices that
+no news story contains ("You are the owner of this article.", "Please enable JavaScript ...") is
+removed even in a corpus too small to show them recurring. Only the text used for matching loses it;
+`Article.text` is kept as given for display. A text whose body is too short once cleaned is flagged, so
+later stages do not shingle it into false matches.
 """
 
 from __future__ import annotations
@@ -18,7 +22,14 @@ import attrs
 from caselink.config import NormalizeConfig
 from caselink.models import Article, CleanText
 
-__all__ = ["Boilerplate", "clean_text", "find_boilerplate", "normalize_text", "sentences"]
+__all__ = [
+    "Boilerplate",
+    "clean_text",
+    "find_boilerplate",
+    "normalize_text",
+    "remove_boilerplate",
+    "sentences",
+]
 
 _QUOTES = str.maketrans(
     {
@@ -38,6 +49,16 @@ _QUOTES = str.maketrans(
 _SPACES = re.compile(r"[ \t\f\v\u200b]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+# Notices that are never part of a news story, whatever the corpus size; matched on a sentence's start.
+_GENERIC = re.compile(
+    r"^(you are the owner of this article|please enable javascript|(we|this site) uses? cookies"
+    r"|by (using|continuing to use) (this|our) (site|website)|already a subscriber|subscribe (now|today)"
+    r"|sign (in|up) (to|for|using|with)|log in (to|using|with)|create an account|forgot your password"
+    r"|all rights reserved|copyright \d{4}|\(?c\) ?\d{4}|this material may not be published"
+    r"|click here to|follow us on|share this( article| story)?:?$|advertisement$|read more:?$"
+    r"|related:?$|image \d+ of \d+|\d+ of \d+ premium clicks|you have \d+ free articles?)",
+    re.IGNORECASE,
+)
 
 
 def normalize_text(text: str) -> str:
@@ -75,10 +96,12 @@ class Boilerplate:
     by_source: dict[str | None, frozenset[str]] = attrs.field(factory=dict, hash=False)
 
     def is_boilerplate(self, sentence: str, source: str | None) -> bool:
-        """Whether ``sentence`` is boilerplate for articles of ``source``."""
+        """Whether ``sentence`` is boilerplate for articles of ``source`` (or a generic notice)."""
         key = _sentence_key(sentence)
-        return key in self.by_source.get(None, frozenset()) or key in self.by_source.get(
-            source, frozenset()
+        return (
+            key in self.by_source.get(None, frozenset())
+            or key in self.by_source.get(source, frozenset())
+            or _GENERIC.match(key) is not None
         )
 
     @property
@@ -130,29 +153,44 @@ def find_boilerplate(
     return Boilerplate(found)
 
 
+def remove_boilerplate(
+    text: str, source: str | None = None, boilerplate: Boilerplate | None = None
+) -> tuple[str, int]:
+    """Return ``text`` normalised and without boilerplate sentences, and how many were removed.
+
+    Idempotent: removing boilerplate from the result removes nothing more.
+
+    Examples:
+        >>> remove_boilerplate("Two men were shot.\\nYou are the owner of this article.")
+        ('Two men were shot.', 1)
+    """
+    rules = boilerplate or Boilerplate()
+    kept: list[str] = []
+    removed = 0
+    for line in normalize_text(text).split("\n"):
+        parts = list(sentences(line))
+        survivors = [s for s in parts if not rules.is_boilerplate(s, source)]
+        removed += len(parts) - len(survivors)
+        if survivors:
+            kept.append(" ".join(survivors))
+    return normalize_text("\n".join(kept)), removed
+
+
 def clean_text(
     article: Article, boilerplate: Boilerplate | None = None, config: NormalizeConfig | None = None
 ) -> CleanText:
     """Return the article's title and body, normalised and without boilerplate sentences.
+
+    The text is flagged ``short`` when the cleaned body has fewer than ``min_text_chars`` characters
+    or fewer than ``min_text_words`` words.
 
     Examples:
         >>> clean_text(Article("a", "Title", "Body text.")).text
         'Title\\n\\nBody text.'
     """
     cfg = config or NormalizeConfig()
-    kept: list[str] = []
-    removed = 0
-    for line in normalize_text(article.text).split("\n"):
-        parts = list(sentences(line))
-        survivors = [
-            s
-            for s in parts
-            if boilerplate is None or not boilerplate.is_boilerplate(s, article.source)
-        ]
-        removed += len(parts) - len(survivors)
-        if survivors:
-            kept.append(" ".join(survivors))
-    body = "\n".join(kept)
+    body, removed = remove_boilerplate(article.text, article.source, boilerplate)
     title = normalize_text(article.title)
     text = f"{title}\n\n{body}" if title and body else title or body
-    return CleanText(article.id, text, short=len(body) < cfg.min_text_chars, removed=removed)
+    short = len(body) < cfg.min_text_chars or len(body.split()) < cfg.min_text_words
+    return CleanText(article.id, text, short=short, removed=removed)
