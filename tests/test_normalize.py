@@ -102,3 +102,35 @@ def test_empty_text_is_flagged() -> None:
     cleaned = clean_text(Article("a", "Shooting in Gainesville", ""))
     assert cleaned.short
     assert cleaned.text == "Shooting in Gainesville"
+
+
+def test_story_updates_within_days_are_not_boilerplate() -> None:
+    """A sentence one outlet repeats in three updates over two days is kept; a footer over weeks goes."""
+    import datetime as dt
+
+    fact = "Jordan Reyes, 21, was arrested in Houston after a month on the run."
+    footer = "Support local journalism for only one pound a week, cancel anytime."
+    day = dt.date(2020, 3, 1)
+    updates = [
+        Article(
+            str(i),
+            "",
+            f"Update {i} on the case.\n{fact}",
+            published=day + dt.timedelta(days=i % 2),
+            source="echo",
+        )
+        for i in range(3)
+    ]
+    footers = [
+        Article(
+            f"f{i}",
+            "",
+            f"Other story {i}.\n{footer}",
+            published=day + dt.timedelta(weeks=3 * i),
+            source="echo",
+        )
+        for i in range(3)
+    ]
+    boilerplate = find_boilerplate(updates + footers)
+    assert fact in clean_text(updates[0], boilerplate).text
+    assert footer not in clean_text(footers[0], boilerplate).text

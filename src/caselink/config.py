@@ -120,6 +120,8 @@ class NormalizeConfig(_Section):
         boilerplate_min_sources: a sentence is boilerplate everywhere when articles of at least this
             many outlets carry it.
         boilerplate_min_chars: sentences shorter than this are never treated as boilerplate.
+        boilerplate_min_span_days: a recurring sentence is boilerplate only if its dated articles
+            span at least this many days (a story's own sentences recur within days).
         min_text_chars: cleaned texts shorter than this are flagged short and not shingled.
         min_text_words: cleaned texts with fewer words than this are flagged short as well.
     """
@@ -128,6 +130,7 @@ class NormalizeConfig(_Section):
     boilerplate_min_articles: int = _setting(3, ge=2)
     boilerplate_min_sources: int = _setting(5, ge=2)
     boilerplate_min_chars: int = _setting(20, ge=1)
+    boilerplate_min_span_days: int = _setting(14, ge=0)
     min_text_chars: int = _setting(200, ge=0)
     min_text_words: int = _setting(30, ge=0)
 

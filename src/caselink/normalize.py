@@ -115,13 +115,16 @@ def find_boilerplate(
 ) -> Boilerplate:
     """Find the sentences that recur across articles of one outlet, or across many outlets.
 
+    A recurring sentence whose dated articles all fall within ``boilerplate_min_span_days`` of each
+    other is kept: that is one story's updates or syndicated copies, not a site's boilerplate.
+
     Args:
         articles: the corpus.
         config: thresholds; the defaults need a sentence in 3 articles of one outlet, or in articles
             of 5 outlets.
 
     Examples:
-        >>> arts = [Article(str(i), "", f"Story {i} here. Subscribe now for only one pound a week.",
+        >>> arts = [Article(str(i), "", f"Story {i} here. Support us for only one pound a week.",
         ...                 source="echo") for i in range(3)]
         >>> find_boilerplate(arts).size
         1
@@ -129,24 +132,45 @@ def find_boilerplate(
     cfg = config or NormalizeConfig()
     per_source: dict[str | None, Counter[str]] = defaultdict(Counter)
     sources_of: dict[str, set[str | None]] = defaultdict(set)
+    # First and last publication day of each sentence, per outlet and overall: a story's own
+    # sentences recur within days (updates, syndication), a site's boilerplate over weeks.
+    span_in_source: dict[tuple[str | None, str], list[int]] = {}
+    span_overall: dict[str, list[int]] = {}
     for article in articles:
         keys = {
             _sentence_key(s)
             for s in sentences(normalize_text(article.text))
-            if len(s) >= cfg.boilerplate_min_chars
+            if len(s) >= cfg.boilerplate_min_chars and _GENERIC.match(s) is None
         }
         per_source[article.source].update(keys)
+        day = article.published.toordinal() if article.published else None
         for key in keys:
             sources_of[key].add(article.source)
+            if day is not None:
+                for span in (
+                    span_in_source.setdefault((article.source, key), [day, day]),
+                    span_overall.setdefault(key, [day, day]),
+                ):
+                    span[0], span[1] = min(span[0], day), max(span[1], day)
+
+    def spread(span: list[int] | None) -> bool:
+        return span is None or span[1] - span[0] >= cfg.boilerplate_min_span_days
+
     found: dict[str | None, frozenset[str]] = {}
     for source, counts in per_source.items():
         if source is None:
             continue
-        recurring = frozenset(k for k, n in counts.items() if n >= cfg.boilerplate_min_articles)
+        recurring = frozenset(
+            k
+            for k, n in counts.items()
+            if n >= cfg.boilerplate_min_articles and spread(span_in_source.get((source, k)))
+        )
         if recurring:
             found[source] = recurring
     across = frozenset(
-        k for k, srcs in sources_of.items() if len(srcs) >= cfg.boilerplate_min_sources
+        k
+        for k, srcs in sources_of.items()
+        if len(srcs) >= cfg.boilerplate_min_sources and spread(span_overall.get(k))
     )
     if across:
         found[None] = across
