@@ -39,7 +39,9 @@ def make_corpus(n: int, seed: int = 7, target_chars: int = 3000) -> list[str]:
     """Zipf-distributed words over a 60k vocabulary; one article in ten is an edited copy of another."""
     rng = np.random.default_rng(seed)
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
-    vocab = np.array(["".join(rng.choice(letters, size=int(k))) for k in rng.integers(2, 11, 60_000)])
+    vocab = np.array(
+        ["".join(rng.choice(letters, size=int(k))) for k in rng.integers(2, 11, 60_000)]
+    )
     words_per_doc = target_chars // 7
     docs: list[str] = []
     for i in range(n):
@@ -168,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     n_compare = 1_000 if args.quick else args.compare_size
     docs = make_corpus(max(n_index, n_compare))
     result: dict[str, object] = {"python": sys.version.split()[0]}
-    result["signatures"] = bench_signatures(docs[: min(len(docs), 20_000)], ds_docs=min(2_000, n_compare))
+    result["signatures"] = bench_signatures(
+        docs[: min(len(docs), 20_000)], ds_docs=min(2_000, n_compare)
+    )
     profiles = _profiles(docs)
     result["streaming_query_then_insert"] = bench_streaming(
         profiles[:n_index], ds_docs=n_compare, batch=1_000
