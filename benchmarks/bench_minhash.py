@@ -8,7 +8,8 @@ Measures, on one core (CPU time of this process, so other load on the machine do
 * streaming query-then-insert per second at threshold 0.5: `CandidateIndex.add` in batches vs
   datasketch `MinHashLSH(threshold=0.5)` with one `query` and one `insert` per article;
 * resident bytes per article: caselink's index at ``--index-size`` articles (array bytes plus an
-  estimate for ids), and both indexes under tracemalloc at ``--compare-size`` articles.
+  estimate for ids), and both indexes under tracemalloc at ``--compare-size`` articles;
+* the full index with synthetic 50-term rare-term vectors (speed, pairs and bytes per article).
 
     python benchmarks/bench_minhash.py              # full run (100k-article index)
     python benchmarks/bench_minhash.py --quick      # smaller sizes, for a smoke test
@@ -42,7 +43,7 @@ def make_corpus(n: int, seed: int = 7, target_chars: int = 3000) -> list[str]:
     vocab = np.array(
         ["".join(rng.choice(letters, size=int(k))) for k in rng.integers(2, 11, 60_000)]
     )
-    words_per_doc = target_chars // 7
+    words_per_doc = target_chars // 4
     docs: list[str] = []
     for i in range(n):
         if i > 10 and rng.random() < 0.1:
@@ -52,7 +53,8 @@ def make_corpus(n: int, seed: int = 7, target_chars: int = 3000) -> list[str]:
             docs.append(" ".join(words))
             continue
         ids = np.minimum(rng.zipf(1.2, size=words_per_doc), vocab.size) - 1
-        docs.append(" ".join(vocab[ids].tolist()).capitalize() + ".")
+        text = " ".join(vocab[ids].tolist()).capitalize()
+        docs.append(text[: text.rfind(" ", 0, target_chars)] + ".")
     return docs
 
 
@@ -75,14 +77,28 @@ def bench_signatures(docs: list[str], ds_docs: int) -> dict[str, float]:
     }
 
 
-def _profiles(docs: list[str]) -> list[Profile]:
+def _terms(n: int, seed: int = 11, k: int = 50) -> list[tuple[tuple[str, float], ...]]:
+    """Synthetic rare-term vectors: k terms drawn from a 500k vocabulary, unit norm."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        ids = np.unique(rng.integers(0, 500_000, size=k))
+        weights = rng.random(ids.size) + 0.1
+        weights /= np.linalg.norm(weights)
+        out.append(tuple((f"t{t}", round(float(w), 6)) for t, w in zip(ids, weights, strict=True)))
+    return out
+
+
+def _profiles(docs: list[str], *, with_terms: bool = False) -> list[Profile]:
     matrix, counts = signature_matrix(docs)
     rows = matrix.astype("<u4", copy=False)
+    terms = _terms(len(docs)) if with_terms else [()] * len(docs)
     out = []
     for i in range(len(docs)):
         aid = f"a{i:07d}"
         sig = Signature(aid, rows[i].tobytes(), int(counts[i]))
-        out.append(Profile(aid, _DAY0 + dt.timedelta(days=i // 300), None, ArticleFields(aid), sig))
+        day = _DAY0 + dt.timedelta(days=i // 300)
+        out.append(Profile(aid, day, None, ArticleFields(aid), sig, terms[i]))
     return out
 
 
@@ -125,6 +141,25 @@ def _traced(build) -> int:  # type: ignore[no-untyped-def]
     tracemalloc.stop()
     del keep
     return after - before
+
+
+def bench_with_terms(profiles: list[Profile], batch: int) -> dict[str, object]:
+    """The full index (LSH, term postings, dates) with 50-term vectors per article."""
+    index = CandidateIndex(BlockingConfig(lsh_threshold=0.5))
+    found = 0
+    start = time.process_time()
+    for lo in range(0, len(profiles), batch):
+        found += len(index.add(profiles[lo : lo + batch]))
+    seconds = time.process_time() - start
+    parts = index.nbytes
+    return {
+        "articles": len(profiles),
+        "terms_per_article": 50,
+        "docs_per_s": round(len(profiles) / seconds, 1),
+        "pairs_per_article": round(found / len(profiles), 2),
+        "bytes_per_article": round(sum(parts.values()) / len(profiles), 1),
+        "parts_per_article": {k: round(v / len(profiles), 1) for k, v in parts.items()},
+    }
 
 
 def bench_memory(profiles: list[Profile], compare: int) -> dict[str, object]:
@@ -178,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         profiles[:n_index], ds_docs=n_compare, batch=1_000
     )
     result["resident_index"] = bench_memory(profiles[:n_index], n_compare)
+    del profiles
+    result["index_with_term_vectors"] = bench_with_terms(
+        _profiles(docs[:n_index], with_terms=True), batch=1_000
+    )
     print(json.dumps(result, indent=2))
     return 0
 
