@@ -66,32 +66,31 @@ def _corpus(seed: int, n_base: int = 12, variants: int = 4) -> list[str]:
         for _ in range(variants):
             edited = list(base)
             for pos in rng.choice(
-                len(edited), size=int(rng.integers(0, len(edited) // 3)), replace=False
+                len(edited), size=int(rng.integers(0, len(edited) // 6)), replace=False
             ):
                 edited[pos] = f"v{rng.integers(0, 10**6)}"
             texts.append(" ".join(edited))
     return texts
 
 
-def _exact_jaccard(a: str, b: str) -> float:
-    sa, sb = set(shingles(a, SHINGLE)), set(shingles(b, SHINGLE))
-    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
-
-
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.sampled_from((0.3, 0.5, 0.7)))
 def test_lsh_recall_against_brute_force_oracle(seed: int, threshold: float) -> None:
-    """LSH finds >= 97% of the pairs whose exact Jaccard is >= threshold + 0.1 (all-pairs oracle)."""
-    texts = _corpus(seed)
+    """LSH finds >= 97% of the pairs whose exact Jaccard is >= threshold + 0.1 (all-pairs oracle).
+
+    The corpus holds hundreds of qualifying pairs, so the share is not at the mercy of one miss.
+    """
+    texts = _corpus(seed, n_base=40, variants=5)
     profiles = _profiles(texts)
     cfg = BlockingConfig(lsh_threshold=threshold, verify_threshold=threshold - 0.2, **NO_TERMS)
     found = {p.key for p in block_candidates(profiles, cfg) if "lsh" in p.rules}
+    sets = [set(shingles(t, SHINGLE)) for t in texts]
     oracle = {
-        (x.article_id, y.article_id)
-        for (x, tx), (y, ty) in itertools.combinations(zip(profiles, texts, strict=True), 2)
-        if _exact_jaccard(tx, ty) >= threshold + 0.1
+        (profiles[i].article_id, profiles[j].article_id)
+        for i, j in itertools.combinations(range(len(texts)), 2)
+        if len(sets[i] & sets[j]) >= (threshold + 0.1) * len(sets[i] | sets[j])
     }
-    assert oracle, "the generated corpus should hold near-copies"
+    assert len(oracle) >= 100, "the generated corpus should hold many near-copies"
     assert len(found & oracle) / len(oracle) >= 0.97
 
 

@@ -311,6 +311,18 @@ class CandidateIndex:
         self.config = config or BlockingConfig()
         self._fixed_counts = counts
         self._live_counts: Counter[str] = Counter()
+        # Term counts live in sorted arrays keyed by the term's 32-bit hash (no Python object per term).
+        self._term_hashes = np.empty(0, dtype=np.uint32)
+        self._term_counts = np.empty(0, dtype=np.int64)
+        if counts is not None:
+            prefix = len(_TERM_PREFIX)
+            pairs = [
+                (_hash32(k[prefix:]), n) for k, n in counts.items() if k.startswith(_TERM_PREFIX)
+            ]
+            self._merge_term_counts(
+                np.array([h for h, _ in pairs], dtype=np.uint32),
+                np.array([n for _, n in pairs], dtype=np.int64),
+            )
         self._ids: list[ArticleId] = []
         self._position: dict[ArticleId, int] = {}
         self._days = _Growing(np.int32)
@@ -338,6 +350,19 @@ class CandidateIndex:
             "ids": ids,
             "field_blocks": blocks,
         }
+
+    def _merge_term_counts(self, hashes: np.ndarray, counts: np.ndarray) -> None:
+        keys = np.concatenate([self._term_hashes, hashes])
+        values = np.concatenate([self._term_counts, counts])
+        self._term_hashes, inverse = np.unique(keys, return_inverse=True)
+        self._term_counts = np.bincount(inverse, weights=values).astype(np.int64)
+
+    def _term_count(self, hashes: np.ndarray) -> np.ndarray:
+        if self._term_hashes.size == 0:
+            return np.zeros(hashes.size, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._term_hashes, hashes), self._term_hashes.size - 1)
+        found: np.ndarray = np.where(self._term_hashes[at] == hashes, self._term_counts[at], 0)
+        return found
 
     def _count(self, key: str) -> int:
         if self._fixed_counts is not None:
@@ -368,7 +393,6 @@ class CandidateIndex:
         if self._fixed_counts is None:
             for profile, profile_keys in zip(batch, keys, strict=True):
                 self._live_counts.update(profile_keys)
-                self._live_counts.update(_TERM_PREFIX + t for t, _ in profile.terms)
         days = np.array(
             [p.published.toordinal() if p.published else _NO_DAY for p in batch], dtype=np.int32
         )
@@ -440,20 +464,25 @@ class CandidateIndex:
 
     def _add_terms(self, batch: list[Profile], base: int) -> tuple[np.ndarray, np.ndarray]:
         cfg = self.config
-        hashes, docs, weights = [], [], []
-        for offset, profile in enumerate(batch):
-            for term, weight in profile.terms:
-                if self._count(_TERM_PREFIX + term) > cfg.max_term_postings:
-                    continue
-                hashes.append(_hash32(term))
-                docs.append(base + offset)
-                weights.append(weight)
         empty = np.empty(0, dtype=np.uint64)
-        if not hashes:
+        sizes = [len(p.terms) for p in batch]
+        if not sum(sizes):
             return empty, empty
-        keys = np.array(hashes, dtype=np.uint32)
-        doc_arr = np.array(docs, dtype=np.int64)
-        w = np.array(weights, dtype=np.float16).astype(np.float32)
+        all_keys = np.fromiter(
+            (_hash32(t) for p in batch for t, _ in p.terms), dtype=np.uint32, count=sum(sizes)
+        )
+        all_docs = np.repeat(np.arange(base, base + len(batch), dtype=np.int64), sizes)
+        all_w = np.fromiter(
+            (w for p in batch for _, w in p.terms), dtype=np.float32, count=sum(sizes)
+        )
+        if self._fixed_counts is None:
+            self._merge_term_counts(all_keys, np.ones(all_keys.size, dtype=np.int64))
+        usable = self._term_count(all_keys) <= cfg.max_term_postings
+        keys, doc_arr = all_keys[usable], all_docs[usable]
+        # Stored as float16; compute with the stored value so batch and stream see the same weight.
+        w = all_w[usable].astype(np.float16).astype(np.float32)
+        if keys.size == 0:
+            return empty, empty
         query, stored, stored_w = self._postings.lookup(keys)
         left, right = _runs_pairs(keys)
         old_w = stored_w.astype(np.float32) if stored_w is not None else np.empty(0, np.float32)
