@@ -391,7 +391,7 @@ class CandidateIndex:
             self._ids.append(profile.article_id)
         keys = [field_keys(profile, self.config) for profile in batch]
         if self._fixed_counts is None:
-            for profile, profile_keys in zip(batch, keys, strict=True):
+            for profile_keys in keys:
                 self._live_counts.update(profile_keys)
         days = np.array(
             [p.published.toordinal() if p.published else _NO_DAY for p in batch], dtype=np.int32
