@@ -305,6 +305,9 @@ class CandidateIndex:
         [('a', 'b')]
     """
 
+    CHUNK = 2048
+    """Articles processed together inside one `add` call."""
+
     def __init__(
         self, config: BlockingConfig | None = None, *, counts: Mapping[str, int] | None = None
     ) -> None:
@@ -372,11 +375,22 @@ class CandidateIndex:
     def add(self, profiles: Sequence[Profile]) -> list[CandidatePair]:
         """Query the batch against the index and itself, insert it, and return the new candidate pairs.
 
+        A large batch is processed in chunks of `CHUNK` articles, which bounds memory and, because
+        the rules are properties of pairs, gives exactly the same pairs.
+
         Raises:
             InputError: when an article id is already indexed or repeated in the batch.
             IncompatibleSignatureError: when signature lengths differ from those already indexed.
         """
         batch = list(profiles)
+        found: list[CandidatePair] = []
+        for start in range(0, len(batch), self.CHUNK):
+            found.extend(self._add_chunk(batch[start : start + self.CHUNK]))
+        if len(batch) > self.CHUNK:
+            found.sort(key=lambda p: (p.a, p.b))
+        return found
+
+    def _add_chunk(self, batch: list[Profile]) -> list[CandidatePair]:
         if not batch:
             return []
         base = len(self._ids)

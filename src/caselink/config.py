@@ -217,7 +217,7 @@ class BlockingConfig(_Section):
     term_threshold: float = _setting(0.08, gt=0.0, le=1.0)
     term_date_threshold: float = _setting(0.01, gt=0.0, le=1.0)
     term_date_days: int = _setting(7, ge=0)
-    max_term_postings: int = _setting(1000, ge=2)
+    max_term_postings: int = _setting(500, ge=2)
     max_block_size: int = _setting(20, ge=2)
     date_window_days: int = _setting(62, ge=0)
     place_window_days: int = _setting(7, ge=0)
