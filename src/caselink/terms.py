@@ -31,126 +31,16 @@ from caselink.models import CleanText
 __all__ = ["TermModel", "fit_terms", "term_tokens", "term_vector", "term_vectors"]
 
 _TOKEN = re.compile(r"\d+-year-old|[^\W_]+")
-_STOP = frozenset(
-    [
-        "a",
-        "about",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "before",
-        "being",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "him",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "out",
-        "over",
-        "own",
-        "said",
-        "same",
-        "says",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-    ]
+_STOP_WORDS = (
+    "a about after again against all also am an and any are as at be been before being but by "
+    "can could did do does down during each few for from further had has have having he her "
+    "here hers him his how i if in into is it its itself just me more most my no nor not now of "
+    "off on once only or other our ours out over own said same says she should so some such "
+    "than that the their theirs them then there these they this those through to too under "
+    "until up very was we were what when where which while who whom why will with would you "
+    "your yours"
 )
+_STOP = frozenset(_STOP_WORDS.split())
 _FORMAT = "caselink-terms/1"
 
 
@@ -186,15 +76,15 @@ class TermModel:
 
     @property
     def max_df_count(self) -> float:
-        """Terms in more documents than this are dropped from vectors."""
+    """Terms in more documents than this are dropped from vectors."""
         return max(self.config.max_df * self.n_docs, float(self.config.min_max_df))
 
     def idf(self, term: str) -> float:
-        """Smoothed inverse document frequency, ``ln((1 + n) / (1 + df)) + 1`` (unseen terms: df 0)."""
+    """Smoothed inverse document frequency, ``ln((1 + n) / (1 + df)) + 1`` (unseen terms: df 0)."""
         return math.log((1 + self.n_docs) / (1 + self.df.get(term, 0))) + 1.0
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the model as JSON-ready data (terms sorted, so the output is stable)."""
+    """Return the model as JSON-ready data (terms sorted, so the output is stable)."""
         return {
             "format": _FORMAT,
             "n_docs": self.n_docs,
@@ -204,11 +94,11 @@ class TermModel:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TermModel:
-        """Rebuild a model written by `to_dict`.
+    """Rebuild a model written by `to_dict`.
 
         Raises:
             ModelError: when the data is not a term model of this format.
-        """
+    """
         if not isinstance(data, Mapping) or data.get("format") != _FORMAT:
             got = data.get("format") if isinstance(data, Mapping) else type(data).__name__
             msg = f"expected a term model with format {_FORMAT!r}, got {got!r}; refit it with fit_terms"
@@ -216,18 +106,18 @@ class TermModel:
         return cls(int(data["n_docs"]), data["df"], TermsConfig(**data["config"]))
 
     def save(self, path: str | Path) -> Path:
-        """Write the model as JSON and return the path."""
+    """Write the model as JSON and return the path."""
         out = Path(path)
         out.write_text(json.dumps(self.to_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
         return out
 
     @classmethod
     def load(cls, path: str | Path) -> TermModel:
-        """Read a model written by `save`.
+    """Read a model written by `save`.
 
         Raises:
             ModelError: when the file cannot be read or is not a term model.
-        """
+    """
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
