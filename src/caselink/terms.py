@@ -76,15 +76,15 @@ class TermModel:
 
     @property
     def max_df_count(self) -> float:
-    """Terms in more documents than this are dropped from vectors."""
+        """Terms in more documents than this are dropped from vectors."""
         return max(self.config.max_df * self.n_docs, float(self.config.min_max_df))
 
     def idf(self, term: str) -> float:
-    """Smoothed inverse document frequency, ``ln((1 + n) / (1 + df)) + 1`` (unseen terms: df 0)."""
+        """Smoothed inverse document frequency, ``ln((1 + n) / (1 + df)) + 1`` (unseen terms: df 0)."""
         return math.log((1 + self.n_docs) / (1 + self.df.get(term, 0))) + 1.0
 
     def to_dict(self) -> dict[str, Any]:
-    """Return the model as JSON-ready data (terms sorted, so the output is stable)."""
+        """Return the model as JSON-ready data (terms sorted, so the output is stable)."""
         return {
             "format": _FORMAT,
             "n_docs": self.n_docs,
@@ -94,11 +94,11 @@ class TermModel:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TermModel:
-    """Rebuild a model written by `to_dict`.
+        """Rebuild a model written by `to_dict`.
 
         Raises:
             ModelError: when the data is not a term model of this format.
-    """
+        """
         if not isinstance(data, Mapping) or data.get("format") != _FORMAT:
             got = data.get("format") if isinstance(data, Mapping) else type(data).__name__
             msg = f"expected a term model with format {_FORMAT!r}, got {got!r}; refit it with fit_terms"
@@ -106,18 +106,18 @@ class TermModel:
         return cls(int(data["n_docs"]), data["df"], TermsConfig(**data["config"]))
 
     def save(self, path: str | Path) -> Path:
-    """Write the model as JSON and return the path."""
+        """Write the model as JSON and return the path."""
         out = Path(path)
         out.write_text(json.dumps(self.to_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
         return out
 
     @classmethod
     def load(cls, path: str | Path) -> TermModel:
-    """Read a model written by `save`.
+        """Read a model written by `save`.
 
         Raises:
             ModelError: when the file cannot be read or is not a term model.
-    """
+        """
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
