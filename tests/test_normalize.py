@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -134,3 +135,22 @@ def test_story_updates_within_days_are_not_boilerplate() -> None:
     boilerplate = find_boilerplate(updates + footers)
     assert fact in clean_text(updates[0], boilerplate).text
     assert footer not in clean_text(footers[0], boilerplate).text
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Welcome back. Please sign in",
+        "Close Get email notifications on Jane Doe daily!",
+        "Whenever Jane Doe posts new content, you'll get an email delivered to your inbox.",
+        "Full text available to premium subscribers only. Please click here to read the entire story.",
+        "Please enable JavaScript to watch this video",
+    ],
+    ids=["sign-in", "notifications", "author-alerts", "paywall", "javascript"],
+)
+def test_generic_notices_are_removed(notice: str) -> None:
+    """Site notices that no story contains are removed without any corpus evidence; the story stays."""
+    story = "Two men were shot in Akron on Sunday night, police said."
+    cleaned, removed = remove_boilerplate(f"{notice}\n{story}")
+    assert cleaned == story
+    assert removed >= 1

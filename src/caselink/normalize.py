@@ -56,7 +56,14 @@ _GENERIC = re.compile(
     r"|sign (in|up) (to|for|using|with)|log in (to|using|with)|create an account|forgot your password"
     r"|all rights reserved|copyright \d{4}|\(?c\) ?\d{4}|this material may not be published"
     r"|click here to|follow us on|share this( article| story)?:?$|advertisement$|read more:?$"
-    r"|related:?$|image \d+ of \d+|\d+ of \d+ premium clicks|you have \d+ free articles?)",
+    r"|related:?$|image \d+ of \d+|\d+ of \d+ premium clicks|you have \d+ free articles?"
+    r"|welcome back\.?$|please sign in\.?$|why are we asking this|close get email notifications"
+    r"|get email notifications on|whenever .{1,60} posts new content|want to become a full access"
+    r"|we offer delivery options|enjoy the convenience of home delivery|total access$"
+    r"|oops, you haven't selected any newsletters|sorry, this zip ?code|re-enter zip code"
+    r"|the interactive transcript could not be loaded|rating is available when the video"
+    r"|this feature is not available right now|full text available to premium subscribers"
+    r"|please click here to read|click on the button below to set up your account)",
     re.IGNORECASE,
 )
 
