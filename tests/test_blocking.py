@@ -20,7 +20,7 @@ from caselink.blocking import (
     lsh_params,
 )
 from caselink.config import BlockingConfig, ShingleConfig
-from caselink.errors import InputError
+from caselink.errors import IncompatibleSignatureError, InputError
 from caselink.models import ArticleFields, CandidatePair, CleanText, Mention, Profile, Signature
 from caselink.shingle import shingles, signatures
 
@@ -120,7 +120,7 @@ def blocking_inputs(draw: st.DrawFn) -> list[Profile]:
         "fire at a school in kent injured two pupils and a teacher on monday",
     ]
     texts = [
-        draw(st.sampled_from(bases))
+        draw(st.sampled_from([*bases, ""]))
         + " "
         + " ".join(draw(st.lists(st.sampled_from("abcdefgh"), max_size=6)))
         for _ in range(n)
@@ -216,6 +216,15 @@ def test_field_keys_window_dates() -> None:
     late = field_keys(Profile("a", dt.date(2021, 1, 1), None, fields, sig))
     assert early
     assert not set(early) & set(late)
+
+
+def test_signature_length_mismatch_is_refused() -> None:
+    """Signatures of another num_perm cannot join an index; the message says how to fix it."""
+    index = CandidateIndex()
+    index.add(_profiles(["one two three four"]))
+    other = signatures([CleanText("z", "one two three four")], ShingleConfig(k=2, num_perm=64))[0]
+    with pytest.raises(IncompatibleSignatureError, match="num_perm"):
+        index.add([Profile("z", None, None, ArticleFields("z"), other)])
 
 
 def test_adding_an_id_twice_is_an_input_error() -> None:
