@@ -4,7 +4,7 @@ Runs the pipeline's own stages up to blocking (normalize, extract, shingle, term
 default config (or a JSON config) and prints `blocking_stats` as JSON, with the stage timings.
 
     python benchmarks/blocking_recall.py ../shared/data/gvc/dev.jsonl
-    python benchmarks/blocking_recall.py /work/data-splits/gva_pool_dev.jsonl --config cfg.json
+    python benchmarks/blocking_recall.py /work/data-splits/gva_pool_dev.jsonl --stream-batch 500
 """
 
 from __future__ import annotations
@@ -15,7 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-from caselink.blocking import block_candidates, blocking_stats, lsh_params
+from caselink.blocking import (
+    CandidateIndex,
+    block_candidates,
+    block_counts,
+    blocking_stats,
+    lsh_params,
+)
 from caselink.config import Config
 from caselink.extract import extract_fields
 from caselink.models import Article, Profile
@@ -39,7 +45,29 @@ def load(path: Path) -> tuple[list[Article], dict[str, str]]:
     return articles, gold
 
 
-def run(path: Path, config: Config) -> dict[str, object]:
+def streaming_check(
+    profiles: list[Profile], config: Config, batch: int, pairs: list
+) -> dict[str, object]:  # type: ignore[type-arg]
+    """Feed the profiles in shuffled batches to a CandidateIndex and compare with the batch run."""
+    import random
+
+    order = list(profiles)
+    random.Random(0).shuffle(order)
+    index = CandidateIndex(config.blocking, counts=block_counts(profiles, config.blocking))
+    start = time.perf_counter()
+    streamed = []
+    for lo in range(0, len(order), batch):
+        streamed.extend(index.add(order[lo : lo + batch]))
+    seconds = time.perf_counter() - start
+    return {
+        "batch_size": batch,
+        "batches": (len(order) + batch - 1) // batch,
+        "union_equals_batch": sorted(streamed) == pairs,
+        "seconds": round(seconds, 3),
+    }
+
+
+def run(path: Path, config: Config, stream_batch: int | None = None) -> dict[str, object]:
     articles, gold = load(path)
     ordered = sorted(articles, key=lambda a: a.id)
     timings: dict[str, float] = {}
@@ -65,6 +93,9 @@ def run(path: Path, config: Config) -> dict[str, object]:
     pairs = block_candidates(profiles, config.blocking)
     timings["blocking"] = time.perf_counter() - start
     stats = blocking_stats(pairs, len(ordered), gold)
+    extra = {}
+    if stream_batch:
+        extra["streaming"] = streaming_check(profiles, config, stream_batch, pairs)
     return {
         "file": str(path),
         "lsh_bands_rows": lsh_params(config.blocking.lsh_threshold, config.shingle.num_perm),
@@ -72,6 +103,7 @@ def run(path: Path, config: Config) -> dict[str, object]:
         "boilerplate_sentences": boilerplate.size,
         **stats,
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
+        **extra,
     }
 
 
@@ -81,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
         "files", nargs="+", type=Path, help="labelled JSONL files (with incident_id)"
     )
     parser.add_argument("--config", type=Path, help="a caselink config file (JSON or TOML)")
+    parser.add_argument(
+        "--stream-batch",
+        type=int,
+        default=0,
+        help="also feed shuffled batches of this size to a CandidateIndex and check the union",
+    )
     args = parser.parse_args(argv)
     config = Config.from_file(args.config) if args.config else Config()
     results = []
@@ -88,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         if not path.is_file():
             print(json.dumps({"file": str(path), "skipped": "file not found"}))
             continue
-        results.append(run(path, config))
+        results.append(run(path, config, args.stream_batch))
     print(json.dumps(results, indent=2))
     return 0
 
