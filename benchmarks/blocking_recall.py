@@ -24,7 +24,7 @@ from caselink.blocking import (
 )
 from caselink.config import Config
 from caselink.extract import extract_fields
-from caselink.models import Article, Profile
+from caselink.models import Article, CandidatePair, Profile
 from caselink.normalize import clean_text, find_boilerplate
 from caselink.shingle import signatures
 from caselink.terms import fit_terms, term_vectors
@@ -46,8 +46,8 @@ def load(path: Path) -> tuple[list[Article], dict[str, str]]:
 
 
 def streaming_check(
-    profiles: list[Profile], config: Config, batch: int, pairs: list
-) -> dict[str, object]:  # type: ignore[type-arg]
+    profiles: list[Profile], config: Config, batch: int, pairs: list[CandidatePair]
+) -> dict[str, object]:
     """Feed the profiles in shuffled batches to a CandidateIndex and compare with the batch run."""
     import random
 
