@@ -261,3 +261,9 @@ def test_blocking_stats_reports_completeness_per_rule() -> None:
     }
     assert stats["reduction_ratio"] == pytest.approx(1 - 2 / 6)
     assert stats["rule_overlaps"] == {"lsh+terms": 1}
+    assert stats["gold_cases_connected"] == 0.0  # case 1 is a, b, d and d is reached by no pair
+    chained = [CandidatePair("a", "b"), CandidatePair("b", "d")]
+    assert (
+        blocking_stats(chained, 4, {"a": "1", "b": "1", "c": "2", "d": "1"})["gold_cases_connected"]
+        == 1.0
+    )

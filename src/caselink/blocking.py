@@ -567,6 +567,29 @@ def _gold_pairs(gold: Mapping[ArticleId, str]) -> set[PairKey]:
     }
 
 
+def _connected_share(gold: Mapping[ArticleId, str], hits: Sequence[CandidatePair]) -> float:
+    """Share of multi-article gold cases whose articles the found gold pairs connect into one piece.
+
+    This is the ceiling for any clustering of these candidates: a case split here cannot be rebuilt.
+    """
+    parent = {aid: aid for aid in gold}
+
+    def root(x: ArticleId) -> ArticleId:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for pair in hits:
+        parent[root(pair.a)] = root(pair.b)
+    pieces: dict[str, set[ArticleId]] = defaultdict(set)
+    sizes: Counter[str] = Counter(gold.values())
+    for aid, label in gold.items():
+        pieces[label].add(root(aid))
+    multi = [label for label, n in sizes.items() if n > 1]
+    return sum(1 for label in multi if len(pieces[label]) == 1) / len(multi) if multi else 1.0
+
+
 def blocking_stats(
     pairs: Sequence[CandidatePair], n_articles: int, gold: Mapping[ArticleId, str] | None = None
 ) -> dict[str, Any]:
@@ -576,7 +599,8 @@ def blocking_stats(
         pairs: the candidates.
         n_articles: how many articles were blocked.
         gold: optional gold labels (article id -> incident); adds pair completeness overall and per rule,
-            and how many gold pairs each rule alone finds.
+            how many gold pairs each rule alone finds, and the share of gold cases the found pairs
+            connect (the ceiling for clustering these candidates).
 
     Examples:
         >>> stats = blocking_stats([CandidatePair("a", "b", ("lsh",))], 3, {"a": "1", "b": "1", "c": "2"})
@@ -608,4 +632,5 @@ def blocking_stats(
         }
         stats["gold_pairs_only_this_rule"] = dict(sorted(only.items()))
         stats["pair_precision"] = len(hits) / len(pairs) if pairs else 0.0
+        stats["gold_cases_connected"] = _connected_share(gold, hits)
     return stats
