@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from caselink.config import TermsConfig
 from caselink.errors import ModelError
 from caselink.models import CleanText
-from caselink.terms import TermModel, fit_terms, term_tokens, term_vector
+from caselink.terms import TermModel, fit_terms, term_cosine, term_tokens, term_vector
 
 VOCAB = [
     "gainesville",
@@ -90,3 +90,16 @@ def test_tokens_keep_ages_and_drop_stop_words_and_numbers() -> None:
         "st",
         "may",
     ]
+
+
+@given(texts)
+def test_cosine_matches_dot_product(corpus: list[str]) -> None:
+    """term_cosine equals the dict dot product, is symmetric, and is 1 for a vector with itself."""
+    model = fit_terms(corpus)
+    vectors = [term_vector(t, model) for t in corpus]
+    for a in vectors:
+        assert term_cosine(a, a) == pytest.approx(1.0 if a else 0.0, abs=1e-4)
+        for b in vectors:
+            expected = sum(w * dict(b).get(t, 0.0) for t, w in a)
+            assert term_cosine(a, b) == pytest.approx(min(expected, 1.0), abs=1e-9)
+            assert term_cosine(a, b) == term_cosine(b, a)

@@ -18,7 +18,7 @@ import math
 import re
 import types
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from caselink.config import TermsConfig
 from caselink.errors import ModelError
 from caselink.models import CleanText
 
-__all__ = ["TermModel", "fit_terms", "term_tokens", "term_vector", "term_vectors"]
+__all__ = ["TermModel", "fit_terms", "term_cosine", "term_tokens", "term_vector", "term_vectors"]
 
 _TOKEN = re.compile(r"\d+-year-old|[^\W_]+")
 _STOP_WORDS = (
@@ -194,3 +194,24 @@ def term_vectors(
     items = list(texts)
     heads = list(titles) if titles is not None else [""] * len(items)
     return [term_vector(t, model, title=h) for t, h in zip(items, heads, strict=True)]
+
+
+def term_cosine(a: Sequence[tuple[str, float]], b: Sequence[tuple[str, float]]) -> float:
+    """Return the cosine of two rare-term vectors (each sorted by term, unit norm), in [0, 1].
+
+    Examples:
+        >>> term_cosine((("leeds", 0.6), ("turner", 0.8)), (("turner", 1.0),))
+        0.8
+    """
+    i = j = 0
+    total = 0.0
+    while i < len(a) and j < len(b):
+        if a[i][0] == b[j][0]:
+            total += a[i][1] * b[j][1]
+            i += 1
+            j += 1
+        elif a[i][0] < b[j][0]:
+            i += 1
+        else:
+            j += 1
+    return min(max(total, 0.0), 1.0)
