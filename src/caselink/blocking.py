@@ -1,74 +1,98 @@
-"""Candidate generation: MinHash LSH for shared text, field keys for shared facts.
+"""Candidate generation: MinHash LSH for shared text, rare-term neighbours and field keys for shared facts.
 
-Same-case articles rarely share text, so LSH (which finds copies and syndication) is joined by field
-keys: the same named officer or person, the same reference number, the same agency within a
-publication-date window. Every key's block is capped: a block larger than ``max_block_size`` pairs each article only
-with its nearest neighbours by publication date, so no block grows quadratically.
+Same-case articles rarely share text, so LSH (which finds copies and syndication) is joined by:
 
-The LSH band layout ``(b, r)`` is the one datasketch's ``MinHashLSH`` chooses for the threshold and
-``num_perm``; bands are hashed with a fixed function, so the candidate set does not depend on input
-order or process.
+* **rare-term neighbours**: pairs whose rare-term vectors (`Profile.terms`) have a cosine of at least
+  ``term_threshold``, or at least ``term_date_threshold`` when they were published at most
+  ``term_date_days`` apart (rules ``terms`` and ``terms_date``); computed with an inverted index over
+  the vectors' terms, never over all pairs. Terms carried by more than ``max_term_postings`` articles
+  are left out of the index (they cost the most and say the least).
+* **field keys**: the same named officer or person, the same reference number, the same agency or place
+  within a publication-date window. A key carried by more than ``max_block_size`` articles is not used,
+  so no block grows quadratically (its pairs are left to the neighbour rules).
+
+Every rule is a property of the pair alone, given fixed counts of keys and terms: the candidate set does
+not depend on input order, and a `CandidateIndex` fed in batches (query, then insert) returns, over all
+batches, exactly the pairs of one batch run with the same counts. `block_candidates` is that batch run,
+with the counts taken from the batch itself.
+
+The LSH band layout ``(b, r)`` is chosen by `lsh_params` so that pairs a little above the threshold
+are found with probability >= 0.985 (datasketch's ``MinHashLSH`` layout misses 13% of them). Band
+keys are 32-bit hashes of the band values (a rare collision only adds a pair that verification then
+rejects); LSH candidates count only when their estimated Jaccard reaches
+``verify_threshold``. The index keeps one byte per permutation (b-bit MinHash, b = 8) to verify, sorted
+numpy segments for band keys and term postings (merged like a log-structured tree), and no Python object
+per band or posting, so it stays under 1.5 KB per article.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
-from datasketch import MinHashLSH
+import xxhash
 
 from caselink._types import ArticleId, PairKey
 from caselink.config import BlockingConfig
+from caselink.errors import IncompatibleSignatureError, InputError
 from caselink.models import CandidatePair, Profile, pair_key
 
-__all__ = ["block_candidates", "blocking_stats", "field_keys", "lsh_params"]
+__all__ = [
+    "CandidateIndex",
+    "block_candidates",
+    "block_counts",
+    "blocking_stats",
+    "field_keys",
+    "lsh_params",
+]
 
 logger = logging.getLogger(__name__)
 
+_NO_DAY = np.iinfo(np.int32).min
+_TERM_PREFIX = "term:"
+_M32 = np.uint64(0xFFFFFFFF)
 
-def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """Return the ``(bands, rows)`` layout datasketch's MinHashLSH picks for a threshold.
+
+@functools.lru_cache(maxsize=64)
+def lsh_params(threshold: float, num_perm: int, *, min_recall: float = 0.985) -> tuple[int, int]:
+    """Return the ``(bands, rows)`` layout of the LSH index for a Jaccard threshold.
+
+    datasketch's ``MinHashLSH`` balances false positives against false negatives around the threshold,
+    which leaves pairs just above it likely to be missed (at threshold 0.5 and 128 permutations its
+    ``(25, 5)`` finds a pair of Jaccard 0.6 with probability 0.87). Here, among the layouts with
+    ``bands * rows <= num_perm``, the one with the least false-positive mass below the threshold is
+    chosen among those that find a pair of Jaccard ``threshold + 0.1`` with probability at least
+    ``min_recall`` (falling back to the most sensitive layout when none does).
 
     Examples:
         >>> lsh_params(0.5, 128)
-        (25, 5)
+        (31, 4)
     """
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return int(lsh.b), int(lsh.r)
+    target = min(threshold + 0.1, 0.99)
+    grid = np.linspace(0.0, threshold, 201)
+    best: tuple[float, int, int] | None = None
+    fallback: tuple[float, int, int] = (-1.0, 1, 1)
+    for rows in range(1, num_perm + 1):
+        for bands in range(1, num_perm // rows + 1):
+            recall = 1.0 - (1.0 - target**rows) ** bands
+            if recall < min_recall:
+                fallback = max(fallback, (recall, bands, rows))
+                continue
+            false_mass = float(np.mean(1.0 - (1.0 - grid**rows) ** bands)) * threshold
+            if best is None or (false_mass, bands) < best[:2]:
+                best = (false_mass, bands, rows)
+            break  # more bands with the same rows only add false positives
+    if best is None:
+        return fallback[1], fallback[2]
+    return best[1], best[2]
 
 
-def _lsh_pairs(profiles: Sequence[Profile], config: BlockingConfig) -> set[PairKey]:
-    indexed = [p for p in profiles if p.signature.num_shingles > 0]
-    if not indexed:
-        return set()
-    num_perm = len(indexed[0].signature.hashvalues) // 4
-    bands, rows = lsh_params(config.lsh_threshold, num_perm)
-    matrix = np.stack([np.frombuffer(p.signature.hashvalues, dtype="<u4") for p in indexed])
-    ids = [p.article_id for p in indexed]
-    pairs: set[PairKey] = set()
-    for band in range(bands):
-        buckets: dict[bytes, list[int]] = defaultdict(list)
-        block = np.ascontiguousarray(matrix[:, band * rows : (band + 1) * rows])
-        for row, key in enumerate(block):
-            buckets[key.tobytes()].append(row)
-        for members in buckets.values():
-            for i, x in enumerate(members):
-                for y in members[i + 1 :]:
-                    pairs.add(pair_key(ids[x], ids[y]))
-    positions = {aid: i for i, aid in enumerate(ids)}
-    return {
-        (a, b)
-        for a, b in pairs
-        if np.count_nonzero(matrix[positions[a]] == matrix[positions[b]]) / num_perm
-        >= config.verify_threshold
-    }
-
-
-def field_keys(profile: Profile, config: BlockingConfig) -> list[str]:
-    """Return the blocking keys of one article (rule name, a colon, the value).
+def field_keys(profile: Profile, config: BlockingConfig | None = None) -> list[str]:
+    """Return the field blocking keys of one article (rule name, a colon, the value).
 
     Examples:
         >>> from caselink.models import ArticleFields, Mention, Signature
@@ -76,30 +100,444 @@ def field_keys(profile: Profile, config: BlockingConfig) -> list[str]:
         >>> field_keys(Profile("a", None, None, f, Signature("a", b"", 0)), BlockingConfig())
         ['reference:2017/097039']
     """
+    cfg = config or BlockingConfig()
     fields = profile.fields
     keys = [f"reference:{norm}" for norm in fields.norms("references")]
     names = (*fields.norms("officers"), *fields.norms("people"))
     keys += [f"name:{norm}" for norm in dict.fromkeys(names) if " " in norm]
     if profile.published is not None:
-        window = config.date_window_days or 1
-        bucket = profile.published.toordinal() // window
-        for norm in fields.norms("agencies"):
+        day = profile.published.toordinal()
+        for rule, field, window in (
+            ("agency", "agencies", cfg.date_window_days),
+            ("place", "places", cfg.place_window_days),
+        ):
+            width = max(window, 1)
             # Two overlapping windows, so articles just across a window edge still meet.
-            shifted = (profile.published.toordinal() + window // 2) // window
-            keys += [f"agency:{norm}:{bucket}", f"agency:{norm}:{shifted}h"]
+            buckets = (day // width, (day + width // 2) // width)
+            for norm in fields.norms(field):
+                keys += [f"{rule}:{norm}:{buckets[0]}", f"{rule}:{norm}:{buckets[1]}h"]
+    return list(dict.fromkeys(keys))
+
+
+def block_counts(
+    profiles: Iterable[Profile], config: BlockingConfig | None = None
+) -> dict[str, int]:
+    """Count how many articles carry each field key and each term (as ``"term:<term>"``).
+
+    These counts decide which keys and terms are too common to block on. `block_candidates` takes them
+    from its own input; give a `CandidateIndex` the counts of a reference corpus to make its batches
+    add up exactly to one batch run.
+
+    Examples:
+        >>> block_counts([])
+        {}
+    """
+    cfg = config or BlockingConfig()
+    counts: Counter[str] = Counter()
+    for profile in profiles:
+        counts.update(field_keys(profile, cfg))
+        counts.update(_TERM_PREFIX + term for term, _ in profile.terms)
+    return dict(counts)
+
+
+def _hash32(text: str) -> int:
+    return int(xxhash.xxh32_intdigest(text.encode("utf-8")))
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB9FE1A85EC53)
+    mixed: np.ndarray = h ^ (h >> np.uint64(33))
+    return mixed
+
+
+def _band_keys(matrix: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """32-bit keys of every band of every signature row, ``(n, bands)``; the band number is mixed in."""
+    n = matrix.shape[0]
+    values = matrix[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
+    folded = np.zeros((n, bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(rows):
+            folded = folded * np.uint64(0x9E3779B97F4A7C15) + values[:, :, j]
+        folded += np.arange(bands, dtype=np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+        keys: np.ndarray = (_fmix64(folded) >> np.uint64(32)).astype(np.uint32)
     return keys
 
 
-def _capped_pairs(members: list[Profile], config: BlockingConfig) -> Iterable[PairKey]:
-    if len(members) <= config.max_block_size:
-        for i, x in enumerate(members):
-            for y in members[i + 1 :]:
-                yield pair_key(x.article_id, y.article_id)
-        return
-    ordered = sorted(members, key=lambda p: (p.published or dt.date.min, p.article_id))
-    for i, x in enumerate(ordered):
-        for y in ordered[i + 1 : i + 1 + config.neighbours_in_large_blocks]:
-            yield pair_key(x.article_id, y.article_id)
+class _Segments:
+    """Sorted ``(key, doc, payload)`` runs, merged when a younger run grows as large as its elder."""
+
+    def __init__(self, payload_dtype: type[np.generic] | None = None) -> None:
+        self.keys: list[np.ndarray] = []
+        self.docs: list[np.ndarray] = []
+        self.payloads: list[np.ndarray] = []
+        self.payload_dtype = payload_dtype
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for group in (self.keys, self.docs, self.payloads) for a in group)
+
+    def add(self, keys: np.ndarray, docs: np.ndarray, payload: np.ndarray | None = None) -> None:
+        order = np.argsort(keys)
+        self.keys.append(keys[order])
+        self.docs.append(docs[order].astype(np.uint32))
+        if self.payload_dtype is not None and payload is not None:
+            self.payloads.append(payload[order].astype(self.payload_dtype))
+        while len(self.keys) > 1 and self.keys[-2].size <= 2 * self.keys[-1].size:
+            self._merge_last_two()
+
+    def _merge_last_two(self) -> None:
+        keys = np.concatenate(self.keys[-2:])
+        order = np.argsort(keys)
+        self.keys[-2:] = [keys[order]]
+        self.docs[-2:] = [np.concatenate(self.docs[-2:])[order]]
+        if self.payloads:
+            self.payloads[-2:] = [np.concatenate(self.payloads[-2:])[order]]
+
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Every stored entry whose key equals one of ``keys``.
+
+        Returns:
+            For each match: the position in ``keys``, the stored doc, and the stored payload.
+        """
+        positions, docs, payloads = [], [], []
+        # Sorted needles make searchsorted walk the segment in order: several times faster.
+        order = np.argsort(keys)
+        needles = keys[order]
+        for i, seg_keys in enumerate(self.keys):
+            lo = np.searchsorted(seg_keys, needles, side="left")
+            hi = np.searchsorted(seg_keys, needles, side="right")
+            query, stored = _expand(lo, hi)
+            positions.append(order[query])
+            docs.append(self.docs[i][stored])
+            if self.payloads:
+                payloads.append(self.payloads[i][stored])
+        if not positions:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty.astype(np.uint32), None
+        return (
+            np.concatenate(positions),
+            np.concatenate(docs),
+            np.concatenate(payloads) if payloads else None,
+        )
+
+
+def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges ``[lo[i], hi[i])``, return (i, position) for every position in every range."""
+    counts = hi - lo
+    total = int(counts.sum())
+    query = np.repeat(np.arange(lo.size), counts)
+    if total == 0:
+        return query, query
+    starts = np.cumsum(counts) - counts
+    stored = lo[query] + (np.arange(total) - starts[query])
+    return query, stored
+
+
+def _runs_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions ``(p, q)``, ``p < q`` in sorted order, whose keys are equal."""
+    order = np.argsort(keys)
+    ordered = keys[order]
+    n = ordered.size
+    if n < 2:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    new_run = np.ones(n, dtype=bool)
+    new_run[1:] = ordered[1:] != ordered[:-1]
+    run_id = np.cumsum(new_run) - 1
+    run_end = np.flatnonzero(np.append(new_run[1:], True)) + 1
+    after = run_end[run_id] - np.arange(n) - 1
+    left, right = _expand(np.arange(n) + 1, np.arange(n) + 1 + after)
+    return order[left], order[right]
+
+
+def _pair_codes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    lo = np.minimum(x, y).astype(np.uint64)
+    hi = np.maximum(x, y).astype(np.uint64)
+    codes: np.ndarray = (lo << np.uint64(32)) | hi
+    return codes
+
+
+class _Growing:
+    """A numpy array that grows by a quarter, so its spare capacity stays small."""
+
+    def __init__(self, dtype: type[np.generic], width: int = 0) -> None:
+        shape = (16, width) if width else (16,)
+        self.data = np.empty(shape, dtype=dtype)
+        self.size = 0
+
+    def extend(self, values: np.ndarray) -> None:
+        need = self.size + values.shape[0]
+        if need > self.data.shape[0]:
+            capacity = max(need, self.data.shape[0] + self.data.shape[0] // 4)
+            grown = np.empty((capacity, *self.data.shape[1:]), dtype=self.data.dtype)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[self.size : need] = values
+        self.size = need
+
+    @property
+    def view(self) -> np.ndarray:
+        return self.data[: self.size]
+
+
+class CandidateIndex:
+    """A streaming candidate index: `add` queries a batch against everything indexed, then inserts it.
+
+    The pairs `add` returns over several batches are exactly the pairs `block_candidates` finds in one
+    run over all of them, provided both use the same ``counts`` (see `block_counts`); without ``counts``
+    the index counts keys and terms as it goes, and a key or term stops pairing once it becomes common.
+
+    Args:
+        config: the blocking settings.
+        counts: fixed counts of field keys and terms (``"term:<term>"``), e.g. from a reference corpus.
+
+    Examples:
+        >>> from caselink.models import ArticleFields, Signature
+        >>> def prof(aid, terms):
+        ...     return Profile(aid, None, None, ArticleFields(aid), Signature(aid, b"", 0), terms)
+        >>> index = CandidateIndex()
+        >>> index.add([prof("a", (("gainesville", 0.8), ("mason", 0.6)))])
+        []
+        >>> [p.key for p in index.add([prof("b", (("mason", 1.0),))])]
+        [('a', 'b')]
+    """
+
+    CHUNK = 2048
+    """Articles processed together inside one `add` call."""
+
+    def __init__(
+        self, config: BlockingConfig | None = None, *, counts: Mapping[str, int] | None = None
+    ) -> None:
+        self.config = config or BlockingConfig()
+        self._fixed_counts = counts
+        self._live_counts: Counter[str] = Counter()
+        # Term counts live in sorted arrays keyed by the term's 32-bit hash (no Python object per term).
+        self._term_hashes = np.empty(0, dtype=np.uint32)
+        self._term_counts = np.empty(0, dtype=np.int64)
+        if counts is not None:
+            prefix = len(_TERM_PREFIX)
+            pairs = [
+                (_hash32(k[prefix:]), n) for k, n in counts.items() if k.startswith(_TERM_PREFIX)
+            ]
+            self._merge_term_counts(
+                np.array([h for h, _ in pairs], dtype=np.uint32),
+                np.array([n for _, n in pairs], dtype=np.int64),
+            )
+        self._ids: list[ArticleId] = []
+        self._position: dict[ArticleId, int] = {}
+        self._days = _Growing(np.int32)
+        self._num_perm: int | None = None
+        self._sketch: _Growing | None = None
+        self._has_sig = _Growing(np.bool_)
+        self._bands: _Segments = _Segments()
+        self._postings: _Segments = _Segments(np.float16)
+        self._blocks: dict[str, list[int]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @property
+    def nbytes(self) -> dict[str, int]:
+        """Bytes held by the index's arrays, by part (Python ids and field blocks are estimated)."""
+        sketch = self._sketch.data.nbytes if self._sketch is not None else 0
+        ids = sum(49 + len(i) for i in self._ids) + 8 * len(self._ids) + 100 * len(self._position)
+        blocks = sum(64 + 8 * len(v) + 56 for v in self._blocks.values())
+        return {
+            "lsh_bands": self._bands.nbytes,
+            "sketches": sketch + self._has_sig.data.nbytes,
+            "term_postings": self._postings.nbytes,
+            "dates": self._days.data.nbytes,
+            "ids": ids,
+            "field_blocks": blocks,
+        }
+
+    def _merge_term_counts(self, hashes: np.ndarray, counts: np.ndarray) -> None:
+        keys = np.concatenate([self._term_hashes, hashes])
+        values = np.concatenate([self._term_counts, counts])
+        self._term_hashes, inverse = np.unique(keys, return_inverse=True)
+        self._term_counts = np.bincount(inverse, weights=values).astype(np.int64)
+
+    def _term_count(self, hashes: np.ndarray) -> np.ndarray:
+        if self._term_hashes.size == 0:
+            return np.zeros(hashes.size, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._term_hashes, hashes), self._term_hashes.size - 1)
+        found: np.ndarray = np.where(self._term_hashes[at] == hashes, self._term_counts[at], 0)
+        return found
+
+    def _count(self, key: str) -> int:
+        if self._fixed_counts is not None:
+            return self._fixed_counts.get(key, 0)
+        return self._live_counts[key]
+
+    def add(self, profiles: Sequence[Profile]) -> list[CandidatePair]:
+        """Query the batch against the index and itself, insert it, and return the new candidate pairs.
+
+        A large batch is processed in chunks of `CHUNK` articles, which bounds memory and, because
+        the rules are properties of pairs, gives exactly the same pairs.
+
+        Raises:
+            InputError: when an article id is already indexed or repeated in the batch.
+            IncompatibleSignatureError: when signature lengths differ from those already indexed.
+        """
+        batch = list(profiles)
+        found: list[CandidatePair] = []
+        for start in range(0, len(batch), self.CHUNK):
+            found.extend(self._add_chunk(batch[start : start + self.CHUNK]))
+        if len(batch) > self.CHUNK:
+            found.sort(key=lambda p: (p.a, p.b))
+        return found
+
+    def _add_chunk(self, batch: list[Profile]) -> list[CandidatePair]:
+        if not batch:
+            return []
+        base = len(self._ids)
+        for offset, profile in enumerate(batch):
+            if profile.article_id in self._position:
+                msg = (
+                    f"article {profile.article_id!r} is already in the candidate index; "
+                    "add every article once (deduplicate ids before blocking)"
+                )
+                raise InputError(msg, article_id=profile.article_id)
+            self._position[profile.article_id] = base + offset
+            self._ids.append(profile.article_id)
+        keys = [field_keys(profile, self.config) for profile in batch]
+        if self._fixed_counts is None:
+            for profile_keys in keys:
+                self._live_counts.update(profile_keys)
+        days = np.array(
+            [p.published.toordinal() if p.published else _NO_DAY for p in batch], dtype=np.int32
+        )
+        self._days.extend(days)
+        rules: dict[str, np.ndarray] = {}
+        rules["lsh"] = self._add_lsh(batch, base)
+        terms, terms_date = self._add_terms(batch, base)
+        rules["terms"], rules["terms_date"] = terms, terms_date
+        found: dict[PairKey, set[str]] = defaultdict(set)
+        for rule, codes in rules.items():
+            for code in np.unique(codes).tolist():
+                found[pair_key(self._ids[code >> 32], self._ids[code & 0xFFFFFFFF])].add(rule)
+        for rule, pairs in self._add_fields(keys, base).items():
+            for x, y in pairs:
+                found[pair_key(self._ids[x], self._ids[y])].add(rule)
+        return [CandidatePair(a, b, tuple(r)) for (a, b), r in sorted(found.items())]
+
+    def _add_lsh(self, batch: list[Profile], base: int) -> np.ndarray:
+        cfg = self.config
+        lengths = {len(p.signature.hashvalues) for p in batch if p.signature.num_shingles > 0}
+        has_sig = np.array([p.signature.num_shingles > 0 for p in batch], dtype=bool)
+        if self._num_perm is None and lengths:
+            self._num_perm = lengths.pop() // 4
+            self._sketch = _Growing(np.uint8, self._num_perm)
+            self._sketch.extend(np.zeros((base, self._num_perm), dtype=np.uint8))
+        if self._num_perm is None or self._sketch is None:
+            self._has_sig.extend(has_sig)
+            return np.empty(0, dtype=np.uint64)
+        if lengths - {self._num_perm * 4}:
+            msg = (
+                f"signatures of {sorted(n // 4 for n in lengths)} permutations cannot join an index of "
+                f"{self._num_perm}; make every signature with the same [shingle] num_perm and seed"
+            )
+            raise IncompatibleSignatureError(msg)
+        matrix = np.zeros((len(batch), self._num_perm), dtype=np.uint32)
+        for i, profile in enumerate(batch):
+            if has_sig[i]:
+                matrix[i] = np.frombuffer(profile.signature.hashvalues, dtype="<u4")
+        self._sketch.extend((matrix & 0xFF).astype(np.uint8))
+        self._has_sig.extend(has_sig)
+        bands, rows = lsh_params(cfg.lsh_threshold, self._num_perm)
+        rows_with = np.flatnonzero(has_sig)
+        keys = _band_keys(matrix[rows_with], bands, rows).ravel()
+        docs = np.repeat(rows_with + base, bands).astype(np.int64)
+        query, stored, _ = self._bands.lookup(keys)
+        left, right = _runs_pairs(keys)
+        x = np.concatenate([docs[query], docs[left]])
+        y = np.concatenate([stored.astype(np.int64), docs[right]])
+        keep = x != y
+        codes = np.unique(_pair_codes(x[keep], y[keep]))
+        self._bands.add(keys, docs)
+        return self._verified(codes)
+
+    def _verified(self, codes: np.ndarray) -> np.ndarray:
+        if codes.size == 0 or self._sketch is None:
+            return codes
+        sketch = self._sketch.view
+        lo = (codes >> np.uint64(32)).astype(np.int64)
+        hi = (codes & _M32).astype(np.int64)
+        keep = np.empty(codes.size, dtype=bool)
+        chance = 1.0 / 256.0
+        for start in range(0, codes.size, 8192):
+            part = slice(start, start + 8192)
+            same = (sketch[lo[part]] == sketch[hi[part]]).mean(axis=1)
+            # b-bit MinHash: 8-bit values also agree by chance 1/256 of the time.
+            keep[part] = (same - chance) / (1.0 - chance) >= self.config.verify_threshold
+        verified: np.ndarray = codes[keep]
+        return verified
+
+    def _add_terms(self, batch: list[Profile], base: int) -> tuple[np.ndarray, np.ndarray]:
+        cfg = self.config
+        empty = np.empty(0, dtype=np.uint64)
+        sizes = [len(p.terms) for p in batch]
+        if not sum(sizes):
+            return empty, empty
+        all_keys = np.fromiter(
+            (_hash32(t) for p in batch for t, _ in p.terms), dtype=np.uint32, count=sum(sizes)
+        )
+        all_docs = np.repeat(np.arange(base, base + len(batch), dtype=np.int64), sizes)
+        all_w = np.fromiter(
+            (w for p in batch for _, w in p.terms), dtype=np.float32, count=sum(sizes)
+        )
+        if self._fixed_counts is None:
+            self._merge_term_counts(all_keys, np.ones(all_keys.size, dtype=np.int64))
+        usable = self._term_count(all_keys) <= cfg.max_term_postings
+        keys, doc_arr = all_keys[usable], all_docs[usable]
+        # Stored as float16; compute with the stored value so batch and stream see the same weight.
+        w = all_w[usable].astype(np.float16).astype(np.float32)
+        if keys.size == 0:
+            return empty, empty
+        query, stored, stored_w = self._postings.lookup(keys)
+        left, right = _runs_pairs(keys)
+        old_w = stored_w.astype(np.float32) if stored_w is not None else np.empty(0, np.float32)
+        codes = np.concatenate(
+            [
+                _pair_codes(doc_arr[query], stored.astype(np.int64)),
+                _pair_codes(doc_arr[left], doc_arr[right]),
+            ]
+        )
+        products = np.concatenate([w[query] * old_w, w[left] * w[right]])
+        self._postings.add(keys, doc_arr, w)
+        if codes.size == 0:
+            return empty, empty
+        # Sum each pair's products in a fixed order (by value), so batch and stream agree to the bit.
+        order = np.lexsort((products, codes))
+        codes, products = codes[order], products[order].astype(np.float64)
+        first = np.ones(codes.size, dtype=bool)
+        first[1:] = codes[1:] != codes[:-1]
+        unique = codes[first]
+        cosine = np.add.reduceat(products, np.flatnonzero(first))
+        days = self._days.view
+        day_x = days[(unique >> np.uint64(32)).astype(np.int64)].astype(np.int64)
+        day_y = days[(unique & _M32).astype(np.int64)].astype(np.int64)
+        dated = (day_x != _NO_DAY) & (day_y != _NO_DAY)
+        near = dated & (np.abs(day_x - day_y) <= cfg.term_date_days)
+        # Weights are stored as float16; the tolerance keeps a pair at the threshold on its side.
+        global_hits = unique[cosine >= cfg.term_threshold - 1e-3]
+        date_hits = unique[near & (cosine >= cfg.term_date_threshold - 1e-3)]
+        return global_hits, date_hits
+
+    def _add_fields(self, keys: list[list[str]], base: int) -> dict[str, list[tuple[int, int]]]:
+        pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for offset, profile_keys in enumerate(keys):
+            doc = base + offset
+            for key in profile_keys:
+                if self._count(key) > self.config.max_block_size:
+                    continue
+                members = self._blocks[key]
+                pairs[key.split(":", 1)[0]].extend((other, doc) for other in members)
+                members.append(doc)
+        return pairs
 
 
 def block_candidates(
@@ -107,40 +545,72 @@ def block_candidates(
 ) -> list[CandidatePair]:
     """Return every candidate pair, each with the rules that proposed it, sorted by key.
 
+    The counts of keys and terms come from ``profiles`` themselves, and profiles are indexed in id order,
+    so the result does not depend on the input order.
+
     Examples:
         >>> block_candidates([])
         []
     """
     cfg = config or BlockingConfig()
-    rules: dict[PairKey, set[str]] = defaultdict(set)
-    for key in _lsh_pairs(profiles, cfg):
-        rules[key].add("lsh")
-    blocks: dict[str, list[Profile]] = defaultdict(list)
-    for profile in profiles:
-        for block_key in dict.fromkeys(field_keys(profile, cfg)):
-            blocks[block_key].append(profile)
-    for block_key, members in blocks.items():
-        rule = block_key.split(":", 1)[0]
-        for pair in _capped_pairs(members, cfg):
-            if pair[0] != pair[1]:
-                rules[pair].add(rule)
-    return [CandidatePair(a, b, tuple(r)) for (a, b), r in sorted(rules.items())]
+    ordered = sorted(profiles, key=lambda p: p.article_id)
+    index = CandidateIndex(cfg, counts=block_counts(ordered, cfg))
+    return index.add(ordered)
+
+
+def _gold_pairs(gold: Mapping[ArticleId, str]) -> set[PairKey]:
+    members: dict[str, list[ArticleId]] = defaultdict(list)
+    for aid, label in gold.items():
+        members[label].append(aid)
+    return {
+        pair_key(x, y) for ids in members.values() for i, x in enumerate(ids) for y in ids[i + 1 :]
+    }
+
+
+def _connected_share(gold: Mapping[ArticleId, str], hits: Sequence[CandidatePair]) -> float:
+    """Share of multi-article gold cases whose articles the found gold pairs connect into one piece.
+
+    This is the ceiling for any clustering of these candidates: a case split here cannot be rebuilt.
+    """
+    parent = {aid: aid for aid in gold}
+
+    def root(x: ArticleId) -> ArticleId:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for pair in hits:
+        parent[root(pair.a)] = root(pair.b)
+    pieces: dict[str, set[ArticleId]] = defaultdict(set)
+    sizes: Counter[str] = Counter(gold.values())
+    for aid, label in gold.items():
+        pieces[label].add(root(aid))
+    multi = [label for label, n in sizes.items() if n > 1]
+    return sum(1 for label in multi if len(pieces[label]) == 1) / len(multi) if multi else 1.0
 
 
 def blocking_stats(
     pairs: Sequence[CandidatePair], n_articles: int, gold: Mapping[ArticleId, str] | None = None
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Summarise candidate generation: pairs per rule, overlaps, reduction ratio and pair completeness.
 
     Args:
         pairs: the candidates.
         n_articles: how many articles were blocked.
-        gold: optional gold labels (article id -> incident); adds pair completeness.
+        gold: optional gold labels (article id -> incident); adds pair completeness overall and per rule,
+            how many gold pairs each rule alone finds, and the share of gold cases the found pairs
+            connect (the ceiling for clustering these candidates).
+
+    Examples:
+        >>> stats = blocking_stats([CandidatePair("a", "b", ("lsh",))], 3, {"a": "1", "b": "1", "c": "2"})
+        >>> stats["pair_completeness"], stats["pairs_per_rule"]
+        (1.0, {'lsh': 1})
     """
     per_rule = Counter(rule for p in pairs for rule in p.rules)
     overlaps = Counter("+".join(p.rules) for p in pairs if len(p.rules) > 1)
     total = n_articles * (n_articles - 1) // 2
-    stats: dict[str, object] = {
+    stats: dict[str, Any] = {
         "articles": n_articles,
         "candidate_pairs": len(pairs),
         "pairs_per_article": len(pairs) / n_articles if n_articles else 0.0,
@@ -149,16 +619,18 @@ def blocking_stats(
         "reduction_ratio": 1.0 - len(pairs) / total if total else 1.0,
     }
     if gold is not None:
-        members: dict[str, list[ArticleId]] = defaultdict(list)
-        for aid, label in gold.items():
-            members[label].append(aid)
-        true_pairs = {
-            pair_key(x, y)
-            for ids in members.values()
-            for i, x in enumerate(ids)
-            for y in ids[i + 1 :]
-        }
-        found = sum(1 for p in pairs if p.key in true_pairs)
+        true_pairs = _gold_pairs(gold)
+        hits = [p for p in pairs if p.key in true_pairs]
+        by_rule = Counter(rule for p in hits for rule in p.rules)
+        only = Counter(p.rules[0] for p in hits if len(p.rules) == 1)
         stats["gold_pairs"] = len(true_pairs)
-        stats["pair_completeness"] = found / len(true_pairs) if true_pairs else 1.0
+        stats["gold_pairs_found"] = len(hits)
+        stats["pair_completeness"] = len(hits) / len(true_pairs) if true_pairs else 1.0
+        stats["pair_completeness_per_rule"] = {
+            rule: round(by_rule[rule] / len(true_pairs), 4) if true_pairs else 1.0
+            for rule in sorted(per_rule)
+        }
+        stats["gold_pairs_only_this_rule"] = dict(sorted(only.items()))
+        stats["pair_precision"] = len(hits) / len(pairs) if pairs else 0.0
+        stats["gold_cases_connected"] = _connected_share(gold, hits)
     return stats

@@ -34,6 +34,7 @@ __all__ = [
     "NormalizeConfig",
     "ScoreConfig",
     "ShingleConfig",
+    "TermsConfig",
 ]
 
 
@@ -120,14 +121,19 @@ class NormalizeConfig(_Section):
         boilerplate_min_sources: a sentence is boilerplate everywhere when articles of at least this
             many outlets carry it.
         boilerplate_min_chars: sentences shorter than this are never treated as boilerplate.
+        boilerplate_min_span_days: a recurring sentence is boilerplate only if its dated articles
+            span at least this many days (a story's own sentences recur within days).
         min_text_chars: cleaned texts shorter than this are flagged short and not shingled.
+        min_text_words: cleaned texts with fewer words than this are flagged short as well.
     """
 
     section: ClassVar[str] = "normalize"
     boilerplate_min_articles: int = _setting(3, ge=2)
     boilerplate_min_sources: int = _setting(5, ge=2)
     boilerplate_min_chars: int = _setting(20, ge=1)
+    boilerplate_min_span_days: int = _setting(14, ge=0)
     min_text_chars: int = _setting(200, ge=0)
+    min_text_words: int = _setting(30, ge=0)
 
 
 @attrs.frozen
@@ -143,6 +149,7 @@ class ExtractConfig(_Section):
 
 
 SignatureScheme = Literal["affine32"]
+ShingleHash = Literal["fast64", "xxh32"]
 
 
 @attrs.frozen
@@ -154,8 +161,10 @@ class ShingleConfig(_Section):
         k: shingle length in units.
         num_perm: permutations per signature.
         seed: seed of the permutations; signatures with different seeds cannot be compared.
-        scheme: datasketch's permutation scheme (shingles are hashed with 32-bit xxHash first);
-            recorded with persisted signatures because values made under another scheme differ.
+        shingle_hash: how a shingle becomes 32 bits before permuting: ``"fast64"`` (vectorised
+            8-byte-lane word hash, the fast default) or ``"xxh32"`` (32-bit xxHash of the shingle).
+        scheme: datasketch's permutation scheme; recorded with persisted signatures (with
+            ``shingle_hash``, ``seed`` and ``num_perm``) because values made otherwise differ.
     """
 
     section: ClassVar[str] = "shingle"
@@ -163,7 +172,26 @@ class ShingleConfig(_Section):
     k: int = _setting(3, ge=1, le=20)
     num_perm: int = _setting(128, ge=16, le=1024)
     seed: int = _setting(1, ge=0)
+    shingle_hash: ShingleHash = _setting("fast64", choices=get_args(ShingleHash))
     scheme: SignatureScheme = _setting("affine32", choices=get_args(SignatureScheme))
+
+
+@attrs.frozen
+class TermsConfig(_Section):
+    """Rare-term vectors (TF-IDF over the cleaned title and text).
+
+    Attributes:
+        max_df: terms in more than this share of the fitted documents are dropped.
+        min_max_df: ...but a term is never dropped for being in this many documents or fewer (small corpora).
+        top_k: how many of an article's heaviest terms its vector keeps.
+        title_boost: extra counts given to every title term (headlines name the incident).
+    """
+
+    section: ClassVar[str] = "terms"
+    max_df: float = _setting(0.1, gt=0.0, le=1.0)
+    min_max_df: int = _setting(2, ge=1)
+    top_k: int = _setting(50, ge=1)
+    title_boost: int = _setting(2, ge=0)
 
 
 @attrs.frozen
@@ -174,17 +202,26 @@ class BlockingConfig(_Section):
         lsh_threshold: the Jaccard similarity MinHash LSH aims at.
         verify_threshold: LSH candidates count as near-copies only when their estimated Jaccard
             reaches this value.
-        max_block_size: field-key blocks larger than this keep only each article's nearest neighbours.
-        neighbours_in_large_blocks: how many neighbours each article keeps in a capped block.
-        date_window_days: agency blocks pair articles published at most this many days apart.
+        term_threshold: pairs whose rare-term vectors have at least this cosine are candidates.
+        term_date_threshold: ...and so are pairs published at most ``term_date_days`` apart whose
+            cosine reaches this lower value.
+        term_date_days: the publication-date distance of the ``terms_date`` rule.
+        max_term_postings: terms carried by more articles than this are left out of the term index.
+        max_block_size: field keys carried by more articles than this are not used for blocking.
+        date_window_days: agency keys pair articles published within about this many days.
+        place_window_days: place keys pair articles published within about this many days.
     """
 
     section: ClassVar[str] = "blocking"
-    lsh_threshold: float = _setting(0.3, gt=0.0, le=1.0)
-    verify_threshold: float = _setting(0.2, ge=0.0, le=1.0)
-    max_block_size: int = _setting(50, ge=2)
-    neighbours_in_large_blocks: int = _setting(10, ge=1)
+    lsh_threshold: float = _setting(0.5, gt=0.0, le=1.0)
+    verify_threshold: float = _setting(0.35, ge=0.0, le=1.0)
+    term_threshold: float = _setting(0.08, gt=0.0, le=1.0)
+    term_date_threshold: float = _setting(0.01, gt=0.0, le=1.0)
+    term_date_days: int = _setting(7, ge=0)
+    max_term_postings: int = _setting(500, ge=2)
+    max_block_size: int = _setting(20, ge=2)
     date_window_days: int = _setting(62, ge=0)
+    place_window_days: int = _setting(7, ge=0)
 
 
 @attrs.frozen
@@ -321,6 +358,7 @@ _SECTIONS: dict[str, type[_Section]] = {
         NormalizeConfig,
         ExtractConfig,
         ShingleConfig,
+        TermsConfig,
         BlockingConfig,
         CompareConfig,
         ScoreConfig,
@@ -349,6 +387,7 @@ class Config:
     normalize: NormalizeConfig = attrs.field(factory=NormalizeConfig)
     extract: ExtractConfig = attrs.field(factory=ExtractConfig)
     shingle: ShingleConfig = attrs.field(factory=ShingleConfig)
+    terms: TermsConfig = attrs.field(factory=TermsConfig)
     blocking: BlockingConfig = attrs.field(factory=BlockingConfig)
     compare: CompareConfig = attrs.field(factory=CompareConfig)
     score: ScoreConfig = attrs.field(factory=ScoreConfig)

@@ -28,7 +28,8 @@ from caselink.ingest import Ingested, read_records
 from caselink.models import Article, Profile, Resolution
 from caselink.normalize import clean_text, find_boilerplate
 from caselink.score import MatchModel, default_model, score_pairs
-from caselink.shingle import signature
+from caselink.shingle import signature_scheme, signatures
+from caselink.terms import fit_terms, term_vectors
 
 __all__ = ["resolve"]
 
@@ -100,12 +101,13 @@ def resolve(
             for a in track(ordered, desc="extract", progress=cfg.progress)
         ]
     with timer.stage("shingle"):
-        signatures = [
-            signature(c, cfg.shingle) for c in track(cleaned, desc="shingle", progress=cfg.progress)
-        ]
+        sigs = signatures(cleaned, cfg.shingle)
+    with timer.stage("terms"):
+        term_model = fit_terms(cleaned, cfg.terms)
+        term_vecs = term_vectors(cleaned, term_model, titles=[a.title for a in ordered])
     profiles = {
-        a.id: Profile(a.id, a.published, a.source, f, s)
-        for a, f, s in zip(ordered, fields, signatures, strict=True)
+        a.id: Profile(a.id, a.published, a.source, f, s, v)
+        for a, f, s, v in zip(ordered, fields, sigs, term_vecs, strict=True)
     }
     with timer.stage("blocking"):
         candidates = block_candidates(list(profiles.values()), cfg.blocking)
@@ -139,6 +141,9 @@ def resolve(
             "lsh_bands": bands,
             "lsh_rows": rows,
             "boilerplate_sentences": boilerplate.size,
+            "signature_scheme": signature_scheme(cfg.shingle),
+            "term_model_docs": term_model.n_docs,
+            "term_vocabulary": len(term_model.df),
         },
         "model": fitted.to_dict(),
         "versions": _versions(),

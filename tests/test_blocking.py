@@ -1,0 +1,269 @@
+"""Blocking: LSH recall against a brute-force oracle, order independence, streaming equals batch, caps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from caselink.blocking import (
+    CandidateIndex,
+    block_candidates,
+    block_counts,
+    blocking_stats,
+    field_keys,
+    lsh_params,
+)
+from caselink.config import BlockingConfig, ShingleConfig
+from caselink.errors import IncompatibleSignatureError, InputError
+from caselink.models import ArticleFields, CandidatePair, CleanText, Mention, Profile, Signature
+from caselink.shingle import shingles, signatures
+
+SHINGLE = ShingleConfig(k=2)
+NO_TERMS = {"term_threshold": 1.0, "term_date_threshold": 1.0}
+
+
+def _profiles(
+    texts: list[str],
+    *,
+    terms: list[tuple[tuple[str, float], ...]] | None = None,
+    days: list[int | None] | None = None,
+    names: list[tuple[str, ...]] | None = None,
+) -> list[Profile]:
+    sigs = signatures([CleanText(f"d{i:03d}", t) for i, t in enumerate(texts)], SHINGLE)
+    out = []
+    for i, sig in enumerate(sigs):
+        aid = sig.article_id
+        people = [Mention(n, n, 0, len(n)) for n in (names[i] if names else ())]
+        published = None
+        if days is not None and days[i] is not None:
+            published = dt.date(2020, 1, 1) + dt.timedelta(days=days[i])
+        out.append(
+            Profile(
+                aid,
+                published,
+                None,
+                ArticleFields(aid, people=people),
+                sig,
+                terms[i] if terms else (),
+            )
+        )
+    return out
+
+
+def _corpus(seed: int, n_base: int = 12, variants: int = 4) -> list[str]:
+    """Base texts of random words and edited copies of them, so pair Jaccards spread over 0..1."""
+    rng = np.random.default_rng(seed)
+    texts = []
+    for _ in range(n_base):
+        base = [f"w{x}" for x in rng.integers(0, 5000, size=int(rng.integers(40, 90)))]
+        texts.append(" ".join(base))
+        for _ in range(variants):
+            edited = list(base)
+            for pos in rng.choice(
+                len(edited), size=int(rng.integers(0, len(edited) // 6)), replace=False
+            ):
+                edited[pos] = f"v{rng.integers(0, 10**6)}"
+            texts.append(" ".join(edited))
+    return texts
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from((0.3, 0.5, 0.7)))
+def test_lsh_recall_against_brute_force_oracle(seed: int, threshold: float) -> None:
+    """LSH finds >= 97% of the pairs whose exact Jaccard is >= threshold + 0.1 (all-pairs oracle).
+
+    The corpus holds hundreds of qualifying pairs, so the share is not at the mercy of one miss.
+    """
+    texts = _corpus(seed, n_base=40, variants=5)
+    profiles = _profiles(texts)
+    cfg = BlockingConfig(lsh_threshold=threshold, verify_threshold=threshold - 0.2, **NO_TERMS)
+    found = {p.key for p in block_candidates(profiles, cfg) if "lsh" in p.rules}
+    sets = [set(shingles(t, SHINGLE)) for t in texts]
+    oracle = {
+        (profiles[i].article_id, profiles[j].article_id)
+        for i, j in itertools.combinations(range(len(texts)), 2)
+        if len(sets[i] & sets[j]) >= (threshold + 0.1) * len(sets[i] | sets[j])
+    }
+    assert len(oracle) >= 100, "the generated corpus should hold many near-copies"
+    assert len(found & oracle) / len(oracle) >= 0.97
+
+
+def test_lsh_layout_meets_recall_target() -> None:
+    """The chosen layout finds a pair just above threshold + 0.1 with probability >= 0.985."""
+    for threshold in (0.3, 0.5, 0.7):
+        bands, rows = lsh_params(threshold, 128)
+        assert bands * rows <= 128
+        assert 1 - (1 - (threshold + 0.1) ** rows) ** bands >= 0.985
+
+
+def test_short_texts_never_match_by_lsh() -> None:
+    """Texts flagged short (empty signatures) never pair by LSH, though their signatures are identical."""
+    sigs = signatures(
+        [CleanText(f"s{i}", "You are the owner of this article.", short=True) for i in range(3)]
+    )
+    profiles = [Profile(s.article_id, None, None, ArticleFields(s.article_id), s) for s in sigs]
+    assert block_candidates(profiles) == []
+
+
+@st.composite
+def blocking_inputs(draw: st.DrawFn) -> list[Profile]:
+    """Profiles with shared text, overlapping term vectors, dates and shared names."""
+    n = draw(st.integers(2, 14))
+    bases = [
+        "officer dismissed after hearing in leeds over misconduct claims today",
+        "fire at a school in kent injured two pupils and a teacher on monday",
+    ]
+    texts = [
+        draw(st.sampled_from([*bases, ""]))
+        + " "
+        + " ".join(draw(st.lists(st.sampled_from("abcdefgh"), max_size=6)))
+        for _ in range(n)
+    ]
+    vocab = ["leeds", "turner", "kent", "school", "okafor", "brody", "gainesville", "mason"]
+    terms = []
+    for _ in range(n):
+        chosen = draw(st.lists(st.sampled_from(vocab), min_size=0, max_size=4, unique=True))
+        weights = [draw(st.floats(0.1, 1.0)) for _ in chosen]
+        norm = math.sqrt(sum(w * w for w in weights)) or 1.0
+        terms.append(
+            tuple(sorted((t, round(w / norm, 6)) for t, w in zip(chosen, weights, strict=True)))
+        )
+    days = [draw(st.none() | st.integers(0, 40)) for _ in range(n)]
+    names = [
+        tuple(draw(st.lists(st.sampled_from(["andrew turner", "mary okafor", "liam"]), max_size=2)))
+        for _ in range(n)
+    ]
+    return _profiles(texts, terms=terms, days=days, names=names)
+
+
+CONFIGS = st.builds(
+    BlockingConfig,
+    term_threshold=st.sampled_from((0.3, 0.6)),
+    term_date_threshold=st.sampled_from((0.05, 0.2)),
+    term_date_days=st.integers(0, 10),
+    max_block_size=st.integers(2, 6),
+    max_term_postings=st.integers(2, 8),
+)
+
+
+@given(blocking_inputs(), CONFIGS, st.randoms(use_true_random=False))
+def test_candidates_independent_of_input_order(
+    profiles: list[Profile], cfg: BlockingConfig, rnd
+) -> None:
+    """Shuffling the profiles gives exactly the same candidate pairs and rules."""
+    shuffled = list(profiles)
+    rnd.shuffle(shuffled)
+    assert block_candidates(shuffled, cfg) == block_candidates(profiles, cfg)
+
+
+@given(blocking_inputs(), CONFIGS, st.randoms(use_true_random=False), st.integers(1, 5))
+def test_streaming_union_equals_batch(
+    profiles: list[Profile], cfg: BlockingConfig, rnd, n_batches: int
+) -> None:
+    """Query-then-insert over shuffled batches returns, in all, exactly the batch run's pairs and rules."""
+    counts = block_counts(profiles, cfg)
+    batch = block_candidates(profiles, cfg)
+    order = list(profiles)
+    rnd.shuffle(order)
+    cuts = sorted(rnd.randint(0, len(order)) for _ in range(n_batches - 1))
+    index = CandidateIndex(cfg, counts=counts)
+    streamed: list[CandidatePair] = []
+    for lo, hi in itertools.pairwise([0, *cuts, len(order)]):
+        streamed.extend(index.add(order[lo:hi]))
+    assert sorted(streamed) == batch
+    assert len(index) == len(profiles)
+
+
+def test_term_neighbours_use_cosine_and_date() -> None:
+    """terms pairs need cosine >= term_threshold; terms_date pairs a lower cosine within the date window."""
+    cfg = BlockingConfig(term_threshold=0.5, term_date_threshold=0.1, term_date_days=3)
+    a = (("gainesville", 0.6), ("mason", 0.8))
+    b = (("mason", 1.0),)  # cosine 0.8 with a
+    c = (("gainesville", 0.2), ("zebra", 0.98))  # cosine 0.12 with a
+    profiles = _profiles(["", "", "", ""], terms=[a, b, c, c], days=[0, 30, 2, 10])
+    rules = {p.key: p.rules for p in block_candidates(profiles, cfg)}
+    assert rules[("d000", "d001")] == ("terms",)
+    assert rules[("d000", "d002")] == ("terms_date",)
+    assert ("d000", "d003") not in rules  # low cosine and 10 days apart
+    assert rules[("d002", "d003")] == ("terms",)
+
+
+def test_common_field_keys_and_terms_are_capped() -> None:
+    """A name carried by more than max_block_size articles, or a term in too many, proposes no pair."""
+    cfg = BlockingConfig(max_block_size=3, max_term_postings=3, **NO_TERMS)
+    names = [("andrew turner",)] * 4 + [("mary okafor",)] * 2
+    profiles = _profiles([""] * 6, names=names)
+    pairs = block_candidates(profiles, cfg)
+    assert [p.key for p in pairs] == [("d004", "d005")]
+    assert all(p.rules == ("name",) for p in pairs)
+    term_cfg = BlockingConfig(max_term_postings=3, term_threshold=0.1)
+    crowded = _profiles([""] * 4, terms=[(("police", 1.0),)] * 4)
+    assert block_candidates(crowded, term_cfg) == []
+    assert len(block_candidates(crowded[:3], term_cfg)) == 3
+
+
+def test_field_keys_window_dates() -> None:
+    """Agency keys carry a date bucket, so the same agency a year apart gives different keys."""
+    fields = ArticleFields("a", agencies=[Mention("Met", "metropolitan police", 0, 3)])
+    sig = Signature("a", b"", 0)
+    early = field_keys(Profile("a", dt.date(2020, 1, 1), None, fields, sig))
+    late = field_keys(Profile("a", dt.date(2021, 1, 1), None, fields, sig))
+    assert early
+    assert not set(early) & set(late)
+
+
+def test_signature_length_mismatch_is_refused() -> None:
+    """Signatures of another num_perm cannot join an index; the message says how to fix it."""
+    index = CandidateIndex()
+    index.add(_profiles(["one two three four"]))
+    other = signatures([CleanText("z", "one two three four")], ShingleConfig(k=2, num_perm=64))[0]
+    with pytest.raises(IncompatibleSignatureError, match="num_perm"):
+        index.add([Profile("z", None, None, ArticleFields("z"), other)])
+
+
+def test_adding_an_id_twice_is_an_input_error() -> None:
+    """Re-adding an indexed article raises InputError naming it."""
+    index = CandidateIndex()
+    profiles = _profiles(["one two three"])
+    index.add(profiles)
+    with pytest.raises(InputError, match="d000"):
+        index.add(profiles)
+
+
+def test_index_memory_per_article_is_small() -> None:
+    """The index's arrays and ids take well under 1.5 KB per article for 2,000 articles."""
+    rng = np.random.default_rng(0)
+    texts = [" ".join(f"w{x}" for x in rng.integers(0, 20000, 120)) for _ in range(2000)]
+    terms = [
+        tuple(sorted((f"t{x}", 0.14) for x in set(rng.integers(0, 50000, 50).tolist())))
+        for _ in texts
+    ]
+    index = CandidateIndex(BlockingConfig(term_threshold=0.9, term_date_threshold=0.9))
+    index.add(_profiles(texts, terms=terms, days=[0] * len(texts)))
+    assert sum(index.nbytes.values()) / len(texts) <= 1500
+
+
+def test_blocking_stats_reports_completeness_per_rule() -> None:
+    """Pair completeness, per-rule completeness and the reduction ratio follow their definitions."""
+    pairs = [CandidatePair("a", "b", ("lsh", "terms")), CandidatePair("a", "c", ("terms",))]
+    stats = blocking_stats(pairs, 4, {"a": "1", "b": "1", "c": "2", "d": "1"})
+    assert stats["gold_pairs"] == 3
+    assert stats["pair_completeness"] == pytest.approx(1 / 3)
+    assert stats["pair_completeness_per_rule"] == {
+        "lsh": pytest.approx(1 / 3, abs=1e-4),
+        "terms": pytest.approx(1 / 3, abs=1e-4),
+    }
+    assert stats["reduction_ratio"] == pytest.approx(1 - 2 / 6)
+    assert stats["rule_overlaps"] == {"lsh+terms": 1}
+    assert stats["gold_cases_connected"] == 0.0  # case 1 is a, b, d and d is reached by no pair
+    chained = [CandidatePair("a", "b"), CandidatePair("b", "d")]
+    assert (
+        blocking_stats(chained, 4, {"a": "1", "b": "1", "c": "2", "d": "1"})["gold_cases_connected"]
+        == 1.0
+    )
