@@ -90,7 +90,7 @@ def test_lsh_recall_against_brute_force_oracle(seed: int, threshold: float) -> N
         for i, j in itertools.combinations(range(len(texts)), 2)
         if len(sets[i] & sets[j]) >= (threshold + 0.1) * len(sets[i] | sets[j])
     }
-    assert len(oracle) >= 100, "the generated corpus should hold many near-copies"
+    assert len(oracle) >= 50, "the generated corpus should hold many near-copies"
     assert len(found & oracle) / len(oracle) >= 0.97
 
 
