@@ -16,17 +16,25 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import numpy as np
+
 from caselink import __version__
 from caselink.blocking import block_candidates, blocking_stats, lsh_params
 from caselink.canonical import build_cases
 from caselink.cluster import cluster_incidents
-from caselink.compare import compare_pairs, default_comparisons
+from caselink.compare import (
+    compare_batch,
+    compare_pairs,
+    default_comparisons,
+    encode,
+    term_frequencies,
+)
 from caselink.config import Config
 from caselink.extract import extract_fields
 from caselink.ingest import Ingested, read_records
 from caselink.models import Article, Profile, Resolution
 from caselink.normalize import clean_text, find_boilerplate
-from caselink.score import MatchModel, default_model, score_pairs
+from caselink.score import MatchModel, default_model, fit_run_model, random_pairs, score_pairs
 from caselink.shingle import signature
 
 __all__ = ["resolve"]
@@ -103,9 +111,25 @@ def resolve(
     with timer.stage("compare"):
         comparisons = default_comparisons(cfg.compare)
         vectors = compare_pairs(candidates, profiles, cfg.compare)
+        table = encode([profiles[a.id] for a in ordered])
     with timer.stage("score"):
-        fitted = model or default_model({c.name: c.labels for c in comparisons}, cfg.score)
-        scored = score_pairs(vectors, fitted)
+        level_labels = {c.name: c.labels for c in comparisons}
+        if model is not None:
+            fitted = model
+        else:
+            fitted = default_model(level_labels, cfg.score)
+            if cfg.score.fit == "em":
+                names = [c.name for c in comparisons]
+                levels = np.array(
+                    [[f.level for f in v.comparisons] for v in vectors], dtype=np.int8
+                ).reshape(len(vectors), len(comparisons))
+                ra, rb = random_pairs(table.size, cfg.score.random_pairs, cfg.score.seed)
+                random_levels = compare_batch(table, ra, rb, comparisons).levels
+                fitted = fit_run_model(
+                    names, level_labels, levels, random_levels, fitted, config=cfg.score
+                )
+        frequencies = term_frequencies(table, comparisons)
+        scored = score_pairs(vectors, fitted, frequencies, cfg.score)
     with timer.stage("cluster"):
         incidents = cluster_incidents([a.id for a in ordered], scored, cfg.cluster)
     with timer.stage("canonical"):
@@ -125,6 +149,7 @@ def resolve(
             "boilerplate_sentences": boilerplate.size,
         },
         "model": fitted.to_dict(),
+        "term_frequencies": {name: len(values) for name, values in frequencies.items()},
         "versions": _versions(),
         "counts": {
             "articles": len(ordered),
