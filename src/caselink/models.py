@@ -798,7 +798,10 @@ class Resolution:
         return Explanation(a, b, same, scored, sentence)
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write ``assignments.jsonl``, ``cases.jsonl``, ``pairs.jsonl``, ``rejects.jsonl`` and ``manifest.json``.
+        """Write the run's output files.
+
+        ``assignments.jsonl``, ``cases.jsonl``, ``pairs.jsonl`` (links), ``scored_pairs.jsonl`` (every
+        scored candidate pair), ``rejects.jsonl`` and ``manifest.json``.
 
         Returns:
             The output directory.
@@ -814,6 +817,7 @@ class Resolution:
         )
         _write_jsonl(out / "cases.jsonl", (case.to_dict() for case in self.cases))
         _write_jsonl(out / "pairs.jsonl", (p.to_dict() for p in self.links))
+        _write_jsonl(out / "scored_pairs.jsonl", (p.to_dict() for p in self.pairs))
         _write_jsonl(out / "rejects.jsonl", (r.to_dict() for r in self.rejects))
         (out / "manifest.json").write_text(
             json.dumps(_plain(self.manifest), indent=2, sort_keys=True) + "\n", encoding="utf-8"

@@ -1,5 +1,6 @@
-"""Comparisons of named entities and closed categories: force, oversight body, reference number,
-outcome (with compatible stages), allegation type and outlet.
+"""Comparisons of named entities and closed categories.
+
+Force, oversight body, reference number, outcome (with compatible stages), allegation type, outlet.
 """
 
 from __future__ import annotations
