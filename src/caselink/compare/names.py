@@ -129,8 +129,11 @@ def _people(a: Profile, b: Profile) -> Outcome:
     if not pa or not pb:
         return NULL, None, "", None
     officers = set(officer_full_names(a)) & set(officer_full_names(b))
-    shared = sorted((pa & pb) - officers)
-    similarity = len(pa & pb) / min(len(pa), len(pb))
+    pa, pb = pa - officers, pb - officers
+    if not pa or not pb:
+        return NULL, None, "", None
+    shared = sorted(pa & pb)
+    similarity = len(shared) / min(len(pa), len(pb))
     if len(shared) >= 2:
         return 0, similarity, "both name " + ", ".join(_display(s) for s in shared[:3]), None
     if shared:
@@ -145,6 +148,7 @@ def _people_batch(table: ProfileTable, ia: IntArray, ib: IntArray) -> BatchResul
     officers = table.sets["officer_full_names"]
     o_pair, o_code = officers.shared(ia, ib)
     # Drop the shared names that both articles give as officers.
+    o_count = np.bincount(o_pair, minlength=ia.size)
     if o_pair.size:
         lookup = {name: i for i, name in enumerate(field.vocab)}
         o_people = np.array([lookup[officers.vocab[c]] for c in o_code], dtype=np.int64)
@@ -153,7 +157,7 @@ def _people_batch(table: ProfileTable, ia: IntArray, ib: IntArray) -> BatchResul
         pair, code = pair[~drop], code[~drop]
     shared = np.bincount(pair, minlength=ia.size)
     levels = np.where(shared >= 2, 0, np.where(shared == 1, 1, 2)).astype(np.int8)
-    levels[(counts[ia] == 0) | (counts[ib] == 0)] = NULL
+    levels[(counts[ia] - o_count <= 0) | (counts[ib] - o_count <= 0)] = NULL
     freq = no_values(ia.size)
     df = np.full(ia.size, np.nan)
     df[pair] = field.df[code] / max(table.size, 1)
