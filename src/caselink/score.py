@@ -399,15 +399,18 @@ def score_matrix(
     """
     cfg = config or ScoreConfig()
     table = model.weight_table(names)
-    # Null (-1) indexes the last column, which is 0.
-    weights = table[np.arange(len(names))[None, :], levels.astype(np.int64)]
-    if frequencies is not None and references and cfg.tf_weight != 0.0:
-        ref = np.array([references.get(n, np.nan) for n in names], dtype=np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            raw = np.log2(ref[None, :] / frequencies)
-        adjust = model.scale * cfg.tf_weight * np.clip(raw, -cfg.tf_cap, cfg.tf_cap)
-        adjust[~np.isfinite(adjust) | (levels < 0)] = 0.0
-        weights = weights + adjust
+    weights = np.empty(levels.shape, dtype=np.float64)
+    for j in range(len(names)):
+        # Null (-1) indexes the last column, which is 0.
+        weights[:, j] = table[j][levels[:, j]]
+        reference = (references or {}).get(names[j])
+        if frequencies is None or reference is None or cfg.tf_weight == 0.0:
+            continue
+        column = frequencies[:, j]
+        rows = np.flatnonzero((column > 0) & (levels[:, j] >= 0))
+        if rows.size:
+            raw = np.log2(reference / column[rows])
+            weights[rows, j] += model.scale * cfg.tf_weight * np.clip(raw, -cfg.tf_cap, cfg.tf_cap)
     match_weight = model.prior_weight + weights.sum(axis=1)
     probability = 1.0 / (1.0 + np.exp2(-np.clip(match_weight, -1000, 1000)))
     return ScoredMatrix(weights, match_weight, probability)

@@ -13,6 +13,7 @@ a `CompareConfig`. Two paths apply it:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import attrs
 import numpy as np
@@ -146,8 +147,17 @@ def compare_batch(
     rows_a: NDArray[np.int64],
     rows_b: NDArray[np.int64],
     comparisons: Sequence[Comparison],
+    *,
+    workers: int = 1,
 ) -> ComparisonMatrix:
     """Compare many pairs of table rows with every comparison, vectorised.
+
+    Args:
+        table: the encoded profiles (`encode`).
+        rows_a: the first row of each pair.
+        rows_b: the second row of each pair.
+        comparisons: the comparisons, in column order.
+        workers: threads over chunks of pairs (the result does not depend on it).
 
     Examples:
         >>> from caselink.models import ArticleFields, Signature
@@ -160,8 +170,20 @@ def compare_batch(
     ib = np.asarray(rows_b, dtype=np.int64)
     levels = np.empty((ia.size, len(comparisons)), dtype=np.int8)
     frequencies = np.empty((ia.size, len(comparisons)), dtype=np.float64)
-    for j, comparison in enumerate(comparisons):
-        levels[:, j], frequencies[:, j] = comparison.batch(table, ia, ib)
+
+    def run(lo: int, hi: int) -> None:
+        for j, comparison in enumerate(comparisons):
+            levels[lo:hi, j], frequencies[lo:hi, j] = comparison.batch(table, ia[lo:hi], ib[lo:hi])
+
+    chunks = max(1, min(workers, ia.size // 10_000))
+    bounds = np.linspace(0, ia.size, chunks + 1).astype(int).tolist()
+    if chunks == 1:
+        run(0, ia.size)
+    else:
+        table.warm()
+        # numpy releases the GIL in its kernels, so threads over chunks of pairs use every core.
+        with ThreadPoolExecutor(max_workers=chunks) as pool:
+            list(pool.map(run, bounds[:-1], bounds[1:]))
     return ComparisonMatrix(tuple(c.name for c in comparisons), levels, frequencies)
 
 

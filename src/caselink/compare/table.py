@@ -224,6 +224,12 @@ class ProfileTable:
         """The number of profiles."""
         return len(self.ids)
 
+    def warm(self) -> None:
+        """Build the lazily cached lookup keys now, before threads share the table."""
+        for field in self.sets.values():
+            if field.codes.size:
+                field._keys()  # noqa: SLF001 - the table owns its fields
+
     def index(self) -> dict[ArticleId, int]:
         """Map each article id to its row."""
         return {aid: i for i, aid in enumerate(self.ids)}
