@@ -228,7 +228,7 @@ class ProfileTable:
         """Build the lazily cached lookup keys now, before threads share the table."""
         for field in self.sets.values():
             if field.codes.size:
-                field._keys()  # noqa: SLF001 - the table owns its fields
+                field._keys()
 
     def index(self) -> dict[ArticleId, int]:
         """Map each article id to its row."""
