@@ -244,7 +244,12 @@ def test_model_round_trips_through_json_and_rejects_unknown_versions(tmp_path) -
 def test_shipped_and_hand_models_cover_the_default_comparisons() -> None:
     """Both starting models have every default comparison with the right levels."""
     labels = {c.name: c.labels for c in default_comparisons()}
-    for model in (hand_model(labels), trained_model(labels), default_model(labels)):
+    for model in (
+        hand_model(labels),
+        trained_model(labels),
+        trained_model(labels, "calibrated"),
+        default_model(labels),
+    ):
         model.check_labels(labels)
     with pytest.raises(ModelError, match="refit"):
         trained_model({"text": ("a", "b")})

@@ -218,7 +218,9 @@ class ScoreConfig(_Section):
         prior_weight: the prior match weight in bits (log2 of the prior odds of a match) of the
             hand-set model; fitted models carry their own prior.
         fit: ``"hand"`` scores with hand-set m/u (measured best on the training files);
-            ``"trained"`` with the model fitted offline on the labelled training files;
+            ``"calibrated"`` with the hand-set m/u and a Platt calibration fitted on the training
+            files (same ranking, probabilities calibrated on train);
+            ``"trained"`` with m/u fitted offline on the labelled training files;
             ``"em"`` re-estimates u from this corpus' random pairs and m and the prior by EM on its
             candidate pairs, starting from the trained model, with safeguards that fall back to it.
         em_min_pairs: fewer candidate pairs than this and EM is skipped.
@@ -233,7 +235,9 @@ class ScoreConfig(_Section):
 
     section: ClassVar[str] = "score"
     prior_weight: float = _setting(-6.0, le=0.0)
-    fit: Literal["hand", "trained", "em"] = _setting("hand", choices=("hand", "trained", "em"))
+    fit: Literal["hand", "calibrated", "trained", "em"] = _setting(
+        "hand", choices=("hand", "calibrated", "trained", "em")
+    )
     em_min_pairs: int = _setting(50, ge=0)
     em_max_iterations: int = _setting(100, ge=1)
     em_fix_u: bool = _setting(False)

@@ -259,23 +259,32 @@ def hand_model(
     return MatchModel(cfg.prior_weight, levels, {"fit": "hand-set"})
 
 
-def trained_model(level_labels: Mapping[str, Sequence[str]]) -> MatchModel:
-    """The model fitted offline on the training files with labels (package data ``model.json``).
+def trained_model(level_labels: Mapping[str, Sequence[str]], kind: str = "trained") -> MatchModel:
+    """A model fitted offline on the labelled training files, shipped as package data.
+
+    Args:
+        level_labels: for each comparison name, its level labels from strongest to Else.
+        kind: ``"trained"``: m/u fitted with labels, Platt-calibrated; ``"calibrated"``: the
+            hand-set m/u with Platt calibration fitted on the training candidates.
 
     Raises:
         ModelError: when the shipped model lacks a comparison or has other levels for it.
     """
-    text = importlib.resources.files("caselink").joinpath("data/model.json").read_text("utf-8")
+    name = {"trained": "trained_model.json", "calibrated": "calibrated_model.json"}.get(kind)
+    if name is None:
+        msg = f"kind must be 'trained' or 'calibrated', got {kind!r}"
+        raise ModelError(msg)
+    text = importlib.resources.files("caselink").joinpath(f"data/{name}").read_text("utf-8")
     shipped = MatchModel.from_dict(json.loads(text))
     shipped.check_labels(level_labels)
-    levels = {name: shipped.levels[name] for name in level_labels}
+    levels = {n: shipped.levels[n] for n in level_labels}
     return MatchModel(shipped.prior_weight, levels, shipped.meta, shipped.scale)
 
 
 def default_model(
     level_labels: Mapping[str, Sequence[str]], config: ScoreConfig | None = None
 ) -> MatchModel:
-    """The model a run starts from: hand-set (``fit="hand"``) or trained on the training files.
+    """The model a run starts from (see `ScoreConfig.fit`).
 
     Examples:
         >>> default_model({"reference": ("exact", "else")}).weight("reference", 0) > 13
@@ -284,7 +293,9 @@ def default_model(
     cfg = config or ScoreConfig()
     if cfg.fit == "hand":
         return hand_model(level_labels, cfg)
-    return trained_model(level_labels)
+    if cfg.fit == "calibrated":
+        return trained_model(level_labels, "calibrated")
+    return trained_model(level_labels, "trained")
 
 
 def _probability(weight: float) -> float:
