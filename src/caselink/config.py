@@ -217,9 +217,10 @@ class ScoreConfig(_Section):
     Attributes:
         prior_weight: the prior match weight in bits (log2 of the prior odds of a match) of the
             hand-set model; fitted models carry their own prior.
-        fit: ``"hand"`` scores with hand-set m/u (measured best on the training files);
-            ``"calibrated"`` with the hand-set m/u and a Platt calibration fitted on the training
-            files (same ranking, probabilities calibrated on train);
+        fit: ``"calibrated"`` (the default) scores with the hand-set m/u and a Platt calibration
+            fitted on the training files: the hand-set m/u rank the training candidates best, and
+            the calibration makes probability 0.5 mean even odds on them;
+            ``"hand"`` with the hand-set m/u and ``prior_weight``, uncalibrated;
             ``"trained"`` with m/u fitted offline on the labelled training files;
             ``"em"`` re-estimates u from this corpus' random pairs and m and the prior by EM on its
             candidate pairs, starting from the trained model, with safeguards that fall back to it.
@@ -236,7 +237,7 @@ class ScoreConfig(_Section):
     section: ClassVar[str] = "score"
     prior_weight: float = _setting(-6.0, le=0.0)
     fit: Literal["hand", "calibrated", "trained", "em"] = _setting(
-        "hand", choices=("hand", "calibrated", "trained", "em")
+        "calibrated", choices=("hand", "calibrated", "trained", "em")
     )
     em_min_pairs: int = _setting(50, ge=0)
     em_max_iterations: int = _setting(100, ge=1)
