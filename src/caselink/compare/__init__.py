@@ -79,8 +79,8 @@ def default_comparisons(config: CompareConfig | None = None) -> tuple[Comparison
     return (
         minhash_comparison(),
         terms_comparison(),
-        set_comparison("agency", "agencies", "force", tf=True),
-        set_comparison("oversight", "oversight_bodies", "oversight body"),
+        set_comparison("agency", "agencies", "force", tf=True, title=True),
+        set_comparison("oversight", "oversight_bodies", "oversight body", title=True),
         officer_comparison(cfg.name_thresholds),
         people_comparison(),
         place_comparison(),

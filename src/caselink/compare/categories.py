@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from caselink.compare.levels import NULL, BatchResult, Comparison, Outcome, no_values
+from caselink.compare.levels import NULL, BatchResult, Comparison, Outcome, no_values, titled
 from caselink.compare.places import _shared
 from caselink.compare.table import SET_FIELDS, IntArray, ProfileTable
 from caselink.models import Profile
@@ -24,7 +24,9 @@ __all__ = [
 ]
 
 
-def set_comparison(name: str, field: str, noun: str, *, tf: bool = False) -> Comparison:
+def set_comparison(
+    name: str, field: str, noun: str, *, tf: bool = False, title: bool = False
+) -> Comparison:
     """Exact agreement on any value of a multi-valued field (`SET_FIELDS`), else disagreement.
 
     Args:
@@ -32,6 +34,7 @@ def set_comparison(name: str, field: str, noun: str, *, tf: bool = False) -> Com
         field: the `SET_FIELDS` key it reads.
         noun: what the values are, for explanations ("force", "reference").
         tf: weigh agreement by how rare the shared value is.
+        title: show values in title case in explanations (names of forces and bodies).
     """
     get = SET_FIELDS[field]
 
@@ -41,7 +44,8 @@ def set_comparison(name: str, field: str, noun: str, *, tf: bool = False) -> Com
             return NULL, None, "", None
         shared = sorted(va & vb)
         if shared:
-            return 0, 1.0, f"same {noun} {shared[0]!r}", "\t".join(shared)
+            shown = titled(shared[0]) if title else shared[0]
+            return 0, 1.0, f"same {noun} {shown!r}", "\t".join(shared)
         return 1, 0.0, f"different {noun}s", None
 
     def batch(table: ProfileTable, ia: IntArray, ib: IntArray) -> BatchResult:

@@ -84,3 +84,19 @@ def threshold_levels(
         hit = values >= floors[level] if descending else values <= floors[level]
         levels[hit] = level
     return levels
+
+
+_SMALL_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
+
+
+def titled(norm: str) -> str:
+    """A normalised name for display: words capitalised, small words kept lower case.
+
+    Examples:
+        >>> titled("yavapai county sheriff's office of the year")
+        "Yavapai County Sheriff's Office of the Year"
+    """
+    words = norm.split()
+    return " ".join(
+        w if (i and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
-from caselink.compare.levels import NULL, BatchResult, Comparison, Outcome, no_values
+from caselink.compare.levels import NULL, BatchResult, Comparison, Outcome, no_values, titled
 from caselink.compare.scorers import INITIAL, SURNAME_ONLY, name_similarity
 from caselink.compare.table import (
     IntArray,
@@ -23,7 +23,7 @@ __all__ = ["name_similarities", "officer_comparison", "people_comparison"]
 
 
 def _display(name: str) -> str:
-    return repr(name.title())
+    return repr(titled(name))
 
 
 def _officer(thresholds: Sequence[float]) -> object:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from caselink.compare.levels import NULL, BatchResult, Comparison, Outcome, no_values
+from caselink.compare.levels import NULL, BatchResult, Comparison, Outcome, no_values, titled
 from caselink.compare.table import IntArray, ProfileTable, cities, regions
 from caselink.models import Profile
 
@@ -12,7 +12,7 @@ __all__ = ["place_comparison"]
 
 
 def _town(norm: str) -> str:
-    return norm.split("|", 1)[0].title()
+    return titled(norm.split("|", 1)[0])
 
 
 def _place(a: Profile, b: Profile) -> Outcome:
