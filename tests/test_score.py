@@ -276,15 +276,22 @@ def test_calibration_recovers_a_known_scale() -> None:
     assert intercept == pytest.approx(-1.0, abs=0.15)
 
 
-def test_run_fit_falls_back_when_too_few_pairs() -> None:
-    """With fewer candidates than em_min_pairs, the run keeps the start model's m (u from the run)."""
+def test_run_fit_falls_back_when_too_few_pairs_or_em_goes_wrong() -> None:
+    """Too few candidates, or an EM that reverses a well-observed comparison, keep the start model."""
     levels, _ = _synthetic(20, 0.3, seed=1)
     start = _model(TRUE_M, TRUE_U, -1.0)
     out = fit_run_model(
         NAMES, LABELS, levels, levels, start, config=ScoreConfig(fit="em", em_min_pairs=50)
     )
     assert "too few" in out.meta["run_fit"]
-    assert [lv.m for lv in out.levels["a"]] == [lv.m for lv in start.levels["a"]]
+    assert out.levels == start.levels
     big, _ = _synthetic(5_000, 0.3, seed=2)
     fitted = fit_run_model(NAMES, LABELS, big, None, start, config=ScoreConfig(fit="em"))
     assert fitted.meta["run_fit"] == "em"
+    assert fitted.levels != start.levels
+    # Reverse comparison "a" in the data: agreement now marks non-matches.
+    flipped = big.copy()
+    flipped[:, 0] = np.where(big[:, 0] == 0, 2, np.where(big[:, 0] == 2, 0, big[:, 0]))
+    out = fit_run_model(NAMES, LABELS, flipped, None, start, config=ScoreConfig(fit="em"))
+    assert "a agreement no longer outweighs" in out.meta["run_fit"]
+    assert out.levels == start.levels

@@ -223,7 +223,7 @@ class ScoreConfig(_Section):
             ``"hand"`` with the hand-set m/u and ``prior_weight``, uncalibrated;
             ``"trained"`` with m/u fitted offline on the labelled training files;
             ``"em"`` re-estimates u from this corpus' random pairs and m and the prior by EM on its
-            candidate pairs, starting from the trained model, with safeguards that fall back to it.
+            candidate pairs, starting from the calibrated model, with safeguards that fall back to it.
         em_min_pairs: fewer candidate pairs than this and EM is skipped.
         em_max_iterations: the most EM rounds.
         em_fix_u: keep u from random pairs during EM; when false (the default) EM also re-estimates

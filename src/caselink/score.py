@@ -296,7 +296,7 @@ def default_model(
     cfg = config or ScoreConfig()
     if cfg.fit == "hand":
         return hand_model(level_labels, cfg)
-    if cfg.fit == "calibrated":
+    if cfg.fit in {"calibrated", "em"}:
         return trained_model(level_labels, "calibrated")
     return trained_model(level_labels, "trained")
 
@@ -609,9 +609,10 @@ def fit_run_model(
     """The model a run scores with, as ``config.fit`` says.
 
     - ``"hand"`` or ``"trained"``: ``start`` as it is.
-    - ``"em"``: u from this corpus' random pairs, then EM on the candidates from ``start``'s m.
-      Safeguards fall back to ``start`` when there are too few candidates, or when EM ends with an
-      implausible prior or with agreement levels that no longer outweigh disagreement.
+    - ``"em"``: u from this corpus' random pairs, then EM on the candidates from ``start``'s m
+      (u re-estimated too unless ``em_fix_u``). Safeguards fall back to ``start`` when there are too
+      few candidates, or when EM ends with an implausible match rate, or turns a comparison that
+      most candidates have around so that agreement no longer outweighs disagreement.
     """
     cfg = config or ScoreConfig()
     if cfg.fit != "em":
@@ -625,7 +626,7 @@ def fit_run_model(
         )
     if candidate_levels.shape[0] < cfg.em_min_pairs:
         return attrs.evolve(
-            seeded, meta={**dict(start.meta), "run_fit": "shipped m, run u (too few pairs for EM)"}
+            start, meta={**dict(start.meta), "run_fit": "start model (too few pairs for EM)"}
         )
     fitted, _rounds = estimate_m_em(
         names, candidate_levels, seeded, max_iterations=cfg.em_max_iterations, fix_u=cfg.em_fix_u
@@ -634,17 +635,19 @@ def fit_run_model(
     rate = 1.0 / (1.0 + 2.0 ** (-fitted.prior_weight))
     if not 0.001 <= rate <= 0.999:
         reasons.append(f"candidate match rate {rate:.4f}")
-    for n in names:
+    observed = (candidate_levels >= 0).mean(axis=0)
+    for j, n in enumerate(names):
         first, last = fitted.levels[n][0], fitted.levels[n][-1]
         was = seeded.levels[n][0].weight > seeded.levels[n][-1].weight
-        if was and first.weight <= last.weight:
+        # Only comparisons seen often enough for EM to have learnt something about them.
+        if was and observed[j] >= 0.1 and first.weight <= last.weight:
             reasons.append(f"{n} agreement no longer outweighs disagreement")
     if reasons:
         return attrs.evolve(
-            seeded,
+            start,
             meta={
                 **dict(start.meta),
-                "run_fit": "shipped (EM rejected: " + "; ".join(reasons) + ")",
+                "run_fit": "start model (EM rejected: " + "; ".join(reasons) + ")",
             },
         )
     return attrs.evolve(fitted, meta={**dict(fitted.meta), "run_fit": "em"})

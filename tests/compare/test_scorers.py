@@ -95,3 +95,14 @@ def test_outcome_compatibility_is_symmetric_and_reflexive() -> None:
             assert x in table[y]
     assert "dismissed" in table["under investigation"]
     assert "cleared" not in table["dismissed"]
+
+
+@given(profiles())
+def test_missing_values_are_null_not_disagreement(p) -> None:  # type: ignore[no-untyped-def]
+    """An article with no extracted facts, text, terms, date or outlet is Null on every comparison."""
+    from caselink.models import ArticleFields, Profile, Signature
+
+    empty = Profile("zz", None, None, ArticleFields("zz"), Signature("zz", b"", 0))
+    for comparison in default_comparisons():
+        assert comparison(empty, p).level == NULL, comparison.name
+        assert comparison(p, empty).similarity is None
