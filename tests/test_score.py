@@ -295,3 +295,23 @@ def test_run_fit_falls_back_when_too_few_pairs_or_em_goes_wrong() -> None:
     out = fit_run_model(NAMES, LABELS, flipped, None, start, config=ScoreConfig(fit="em"))
     assert "a agreement no longer outweighs" in out.meta["run_fit"]
     assert out.levels == start.levels
+
+
+def test_resolution_explain_gives_contributions_as_data_and_a_sentence(example_articles) -> None:  # type: ignore[no-untyped-def]
+    """`Resolution.explain` returns the pair's contributions and one sentence naming the reasons."""
+    from caselink import resolve
+    from caselink.ingest import read_articles
+
+    resolution = resolve(read_articles(example_articles))
+    link = max(resolution.links, key=lambda p: p.probability)
+    explanation = resolution.explain(link.b, link.a)
+    assert explanation.same_case
+    assert explanation.contributions == link.contributions
+    assert sum(c.weight for c in explanation.contributions) == pytest.approx(
+        link.match_weight - resolution.manifest["model"]["prior_weight"], abs=1e-3
+    )
+    sentence = str(explanation)
+    assert sentence.startswith("same case: ")
+    strongest = max(link.contributions, key=lambda c: abs(c.weight))
+    assert strongest.describe() in sentence
+    assert explanation.to_dict()["pair"]["a"] == link.a
