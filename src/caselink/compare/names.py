@@ -135,8 +135,7 @@ def _people(a: Profile, b: Profile) -> Outcome:
     shared = sorted(pa & pb)
     similarity = len(shared) / min(len(pa), len(pb))
     if len(shared) >= 2:
-        detail = "both name " + ", ".join(_display(s) for s in shared[:3])
-        return 0, similarity, detail, "\t".join(shared)
+        return 0, similarity, "both name " + ", ".join(_display(s) for s in shared[:3]), None
     if shared:
         return 1, similarity, f"both name {_display(shared[0])}", shared[0]
     return 2, similarity, "no other person named in both", None
@@ -159,11 +158,11 @@ def _people_batch(table: ProfileTable, ia: IntArray, ib: IntArray) -> BatchResul
     shared = np.bincount(pair, minlength=ia.size)
     levels = np.where(shared >= 2, 0, np.where(shared == 1, 1, 2)).astype(np.int8)
     levels[(counts[ia] - o_count <= 0) | (counts[ib] - o_count <= 0)] = NULL
-    rarest = np.full(ia.size, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(rarest, pair, field.df[code])
     freq = no_values(ia.size)
-    agree = (levels == 0) | (levels == 1)
-    freq[agree] = rarest[agree] / max(table.size, 1)
+    df = np.full(ia.size, np.nan)
+    df[pair] = field.df[code] / max(table.size, 1)
+    one = levels == 1
+    freq[one] = df[one]
     return levels, freq
 
 
