@@ -32,7 +32,7 @@ def _minhash_batch(table: ProfileTable, ia: IntArray, ib: IntArray) -> BatchResu
     if sig.shape[1] == 0:
         return np.full(ia.size, NULL, dtype=np.int8), no_values(ia.size)
     jaccard = np.empty(ia.size, dtype=np.float64)
-    step = 65536  # bounded memory: a chunk of pairs at a time
+    step = 2048  # a chunk of pairs at a time: both gathered blocks stay in cache
     for lo in range(0, ia.size, step):
         hi = lo + step
         same = np.count_nonzero(sig[ia[lo:hi]] == sig[ib[lo:hi]], axis=1)
