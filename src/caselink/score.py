@@ -37,7 +37,6 @@ from typing import Any
 import attrs
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import minimize
 
 from caselink.config import ScoreConfig
 from caselink.errors import ModelError
@@ -692,6 +691,9 @@ def calibrate(
         >>> 0 < slope < 2
         True
     """
+    # Only fitting needs scipy.optimize, and importing it costs about half a second.
+    from scipy.optimize import minimize  # noqa: PLC0415
+
     w = np.clip(match_weight, -60.0, 60.0) * math.log(2.0)
     y = is_match.astype(np.float64)
     del iterations
