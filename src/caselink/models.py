@@ -518,8 +518,17 @@ class Contribution:
 
         The comparators phrase their ``detail`` as a reason; without one, the comparison's name and
         level stand in.
+
+        Examples:
+            >>> Contribution("officer", "else", -1.4).describe()
+            'officer differs (-1.4)'
         """
-        phrase = self.detail or f"{self.name} {self.label}"
+        if self.detail:
+            phrase = self.detail
+        elif self.label == "else":
+            phrase = f"{self.name} differs"
+        else:
+            phrase = f"{self.name} {self.label}"
         return f"{phrase} ({self.weight:+.1f})"
 
 
