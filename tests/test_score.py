@@ -315,3 +315,39 @@ def test_resolution_explain_gives_contributions_as_data_and_a_sentence(example_a
     strongest = max(link.contributions, key=lambda c: abs(c.weight))
     assert strongest.describe() in sentence
     assert explanation.to_dict()["pair"]["a"] == link.a
+
+
+def test_pipeline_scores_equal_the_one_pair_reference(example_articles) -> None:  # type: ignore[no-untyped-def]
+    """Every pair `resolve` scores (batch path) has the reference path's match weight."""
+    from caselink import Config, resolve
+    from caselink.blocking import block_candidates
+    from caselink.extract import extract_fields
+    from caselink.ingest import read_articles
+    from caselink.normalize import clean_text, find_boilerplate
+    from caselink.shingle import signature
+
+    batch = read_articles(example_articles)
+    cfg = Config()
+    resolution = resolve(batch, cfg)
+    ordered = sorted(batch.articles, key=lambda a: a.id)
+    boilerplate = find_boilerplate(ordered, cfg.normalize)
+    profiles = {
+        a.id: Profile(
+            a.id,
+            a.published,
+            a.source,
+            extract_fields(a, cfg.extract),
+            signature(clean_text(a, boilerplate, cfg.normalize), cfg.shingle),
+        )
+        for a in ordered
+    }
+    candidates = block_candidates(list(profiles.values()), cfg.blocking)
+    comparisons = default_comparisons(cfg.compare)
+    table = encode([profiles[a.id] for a in ordered])
+    model = default_model({c.name: c.labels for c in comparisons}, cfg.score)
+    vectors = [compare_pair(profiles[c.a], profiles[c.b], comparisons) for c in candidates]
+    reference = score_pairs(vectors, model, term_frequencies(table, comparisons), cfg.score)
+    got = {p.key: p.match_weight for p in resolution.pairs}
+    assert set(got) == {p.key for p in reference}
+    for pair in reference:
+        assert got[pair.key] == pytest.approx(pair.match_weight, abs=1e-9)
