@@ -10,6 +10,8 @@ also counts pairs blocking missed) and F1 at probability 0.5. Models:
 - ``hand_no_tf``: the same without term-frequency adjustment;
 - ``trained``: m/u fitted with labels on the TRAIN files (package data), Platt-calibrated;
 - ``em_flat``: no labels at all: u from the file's random pairs, m and prior by EM from a flat start;
+- ``em_flat_free_u``: the same, with u re-estimated by EM on the candidates as well;
+- ``em_hand_free_u``: no labels: EM for m, u and prior from the hand-set m/u;
 - ``em_run``: ``fit="em"``, the run-time EM starting from the calibrated model, with its safeguards;
 - ``oracle``: m and prior fitted with the file's own labels (an upper bound, not a method).
 
@@ -63,6 +65,14 @@ def evaluate_file(path: Path) -> dict[str, object]:
         "trained": (trained_model(labels), ScoreConfig()),
         "em_flat": (
             estimate_m_em(names, levels, _flat_start(names, labels, u_run))[0],
+            ScoreConfig(),
+        ),
+        "em_flat_free_u": (
+            estimate_m_em(names, levels, _flat_start(names, labels, u_run), fix_u=False)[0],
+            ScoreConfig(),
+        ),
+        "em_hand_free_u": (
+            estimate_m_em(names, levels, hand_model(labels), fix_u=False)[0],
             ScoreConfig(),
         ),
         "em_run": (
