@@ -127,7 +127,19 @@ _NAMES = (
     "tom reyes",
     "t reyes",
 )
-_PLACES = ("bristol|ENG|GB", "bristol|CT|US", "leeds|ENG|GB", "ENG|GB", "CT|US", "dundee|SCT|GB")
+_PLACES = (
+    ("bristol|ENG|GB", "city"),
+    ("bristol|CT|US", "city"),
+    ("worksop|nottinghamshire|GB", "city"),
+    ("mansfield|nottinghamshire|GB", None),
+    ("nottinghamshire|GB", "county"),
+    ("marion county|IN|US", "county"),
+    ("indianapolis|IN|US", "city"),
+    ("ENG|GB", "region"),
+    ("CT|US", "state"),
+    ("IN|US", None),
+    ("dundee|SCT|GB", "city"),
+)
 _AGENCIES = ("kent police", "metropolitan police service", "police scotland")
 _OUTCOMES = ("dismissed", "under investigation", "cleared", "barred list", "charged", "convicted")
 _ALLEGATIONS = ("violence", "dishonesty", "driving")
@@ -152,7 +164,7 @@ def term_vectors(draw: st.DrawFn) -> tuple[tuple[str, float], ...]:
 @st.composite
 def profiles(draw: st.DrawFn, article_id: str | None = None, num_perm: int = 16) -> object:
     """A `Profile` with any mix of known and missing fields (missing fields are common)."""
-    from caselink.models import ArticleFields, Profile, Signature
+    from caselink.models import ArticleFields, Mention, Profile, Signature
 
     aid = article_id if article_id is not None else draw(article_ids)
 
@@ -166,7 +178,10 @@ def profiles(draw: st.DrawFn, article_id: str | None = None, num_perm: int = 16)
         oversight_bodies=_mentions(some(("iopc", "ipcc"), 1)),
         officers=_mentions(some(_NAMES, 2)),
         people=_mentions(some((*_NAMES, "joe bloggs", "ann lee"), 3)),
-        places=_mentions(some(_PLACES, 3)),
+        places=[
+            Mention(n, n, 0, len(n), role)
+            for n, role in draw(st.lists(st.sampled_from(_PLACES), max_size=3, unique=True))
+        ],
         event_dates=_mentions(days),
         outcomes=_mentions(some(_OUTCOMES, 2)),
         allegations=_mentions(some(_ALLEGATIONS, 2)),

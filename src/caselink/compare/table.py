@@ -24,6 +24,7 @@ __all__ = [
     "ProfileTable",
     "Ragged",
     "cities",
+    "counties",
     "day_of",
     "encode_profiles",
     "event_days",
@@ -56,15 +57,46 @@ def officer_full_names(profile: Profile) -> tuple[str, ...]:
     return tuple(n for n in officer_names(profile) if " " in n)
 
 
+def _places(profile: Profile) -> list[tuple[str, str | None]]:
+    return [(m.norm, m.role) for m in profile.fields.places if m.norm]
+
+
+def _split(norm: str) -> list[str]:
+    return norm.split("|")
+
+
 def cities(profile: Profile) -> tuple[str, ...]:
-    """Town-level places (``name|admin1|country``)."""
-    return tuple(p for p in profile.fields.norms("places") if p.count("|") == 2)
+    """Towns and cities (``name|admin1|country``; role ``"city"``, or no role)."""
+    found = [n for n, role in _places(profile) if n.count("|") == 2 and role in {None, "city"}]
+    return tuple(dict.fromkeys(found))
+
+
+def counties(profile: Profile) -> tuple[str, ...]:
+    """Counties named (role ``"county"``) or implied by a British town whose admin1 is its county.
+
+    A US county is ``"marion county|IN|US"``, a British one ``"nottinghamshire|GB"``; a British town
+    ``"worksop|nottinghamshire|GB"`` implies ``"nottinghamshire|GB"`` (GeoNames codes such as
+    ``ENG`` are upper case and are regions, not counties).
+    """
+    found = [n for n, role in _places(profile) if role == "county"]
+    for town in cities(profile):
+        _name, admin1, country = _split(town)
+        if country == "GB" and admin1.islower():
+            found.append(f"{admin1}|GB")
+    return tuple(dict.fromkeys(found))
 
 
 def regions(profile: Profile) -> tuple[str, ...]:
-    """Regions (``admin1|country``) named directly or implied by a town."""
-    found = [p.split("|", 1)[1] for p in cities(profile)]
-    found += [p for p in profile.fields.norms("places") if p.count("|") == 1]
+    """Regions (``admin1|country``: US states, UK nations) named or implied by a town or county."""
+    found = []
+    for n, role in _places(profile):
+        parts = _split(n)
+        if role in {"state", "region"} or (role is None and len(parts) == 2):
+            found.append(n)
+        elif len(parts) == 3 and role in {None, "city", "county"}:
+            admin1, country = parts[1], parts[2]
+            if not (country == "GB" and admin1.islower()):
+                found.append(f"{admin1}|{country}")
     return tuple(dict.fromkeys(found))
 
 
@@ -242,6 +274,7 @@ SET_FIELDS: Mapping[str, Callable[[Profile], Sequence[str]]] = {
     "people": people_names,
     "officer_full_names": officer_full_names,
     "cities": cities,
+    "counties": counties,
     "regions": regions,
     "references": lambda p: p.fields.norms("references"),
 }
