@@ -159,3 +159,89 @@ cluster_configs = st.builds(
     max_component_size=st.integers(2, 20),
 )
 """Cluster settings across every method and option (cannot-link rules at their defaults)."""
+
+
+# --- profiles for the comparison and scoring tests -------------------------------------------
+
+_NAMES = (
+    "andrew turner",
+    "a turner",
+    "turner",
+    "mary okafor",
+    "liam brody",
+    "tom reyes",
+    "t reyes",
+)
+_PLACES = (
+    ("bristol|ENG|GB", "city"),
+    ("bristol|CT|US", "city"),
+    ("worksop|nottinghamshire|GB", "city"),
+    ("mansfield|nottinghamshire|GB", None),
+    ("nottinghamshire|GB", "county"),
+    ("marion county|IN|US", "county"),
+    ("indianapolis|IN|US", "city"),
+    ("ENG|GB", "region"),
+    ("CT|US", "state"),
+    ("IN|US", None),
+    ("dundee|SCT|GB", "city"),
+)
+_AGENCIES = ("kent police", "metropolitan police service", "police scotland")
+_OUTCOMES = ("dismissed", "under investigation", "cleared", "barred list", "charged", "convicted")
+_ALLEGATIONS = ("violence", "dishonesty", "driving")
+_TERMS = ("shotgun", "bakery", "canal", "trailer", "pontoon", "ferret")
+
+
+def _mentions(values: list[str], role: str | None = None) -> list[object]:
+    from caselink.models import Mention
+
+    return [Mention(v, v, 0, len(v), role) for v in values]
+
+
+@st.composite
+def term_vectors(draw: st.DrawFn) -> tuple[tuple[str, float], ...]:
+    """A rare-term vector: distinct terms sorted, positive weights, L2-normalised (or empty)."""
+    terms = sorted(draw(st.sets(st.sampled_from(_TERMS), max_size=4)))
+    weights = [draw(st.floats(0.1, 1.0)) for _ in terms]
+    norm = sum(w * w for w in weights) ** 0.5
+    return tuple((t, w / norm) for t, w in zip(terms, weights, strict=True))
+
+
+@st.composite
+def profiles(draw: st.DrawFn, article_id: str | None = None, num_perm: int = 16) -> object:
+    """A `Profile` with any mix of known and missing fields (missing fields are common)."""
+    from caselink.models import ArticleFields, Mention, Profile, Signature
+
+    aid = article_id if article_id is not None else draw(article_ids)
+
+    def some(pool: tuple[str, ...], most: int = 3) -> list[str]:
+        return draw(st.lists(st.sampled_from(pool), max_size=most, unique=True))
+
+    days = some(("2020-01-01", "2020-01-03", "2020-01-20", "2020-03", "2021-06-30"), 2)
+    fields = ArticleFields(
+        aid,
+        agencies=_mentions(some(_AGENCIES, 2)),
+        oversight_bodies=_mentions(some(("iopc", "ipcc"), 1)),
+        officers=_mentions(some(_NAMES, 2)),
+        people=_mentions(some((*_NAMES, "joe bloggs", "ann lee"), 3)),
+        places=[
+            Mention(n, n, 0, len(n), role)
+            for n, role in draw(st.lists(st.sampled_from(_PLACES), max_size=3, unique=True))
+        ],
+        event_dates=_mentions(days),
+        outcomes=_mentions(some(_OUTCOMES, 2)),
+        allegations=_mentions(some(_ALLEGATIONS, 2)),
+        references=_mentions(some(("2017/1", "2018/22"), 1)),
+        killed=draw(st.none() | st.integers(0, 4)),
+        injured=draw(st.none() | st.integers(0, 4)),
+    )
+    shingles = draw(st.integers(0, 3))
+    values = [draw(st.integers(0, 3)) for _ in range(num_perm)]
+    hashvalues = b"".join(v.to_bytes(4, "little") for v in values) if shingles else b""
+    return Profile(
+        aid,
+        draw(st.none() | dates),
+        draw(st.none() | st.sampled_from(("echo.example", "post.example"))),
+        fields,
+        Signature(aid, hashvalues, shingles),
+        draw(term_vectors()),
+    )

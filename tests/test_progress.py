@@ -53,12 +53,12 @@ def test_no_bars_when_not_interactive(monkeypatch, example_articles) -> None:
 
 
 def test_bars_for_each_long_stage_when_interactive(monkeypatch, example_articles) -> None:
-    """With a terminal on stderr, normalize, extract and compare (the per-article and per-pair loops) each show a bar."""
+    """With a terminal on stderr, the per-article and per-pair loops each show a bar."""
     stream = _Terminal()
     monkeypatch.setattr(sys, "stderr", stream)
     caselink.resolve(caselink.read_articles(example_articles))
     shown = stream.getvalue()
-    for stage in ("normalize", "extract", "compare"):
+    for stage in ("normalize", "extract", "explain"):
         assert f"{stage}:" in shown
 
 

@@ -2,6 +2,8 @@
 
     caselink resolve INPUT [INPUT ...] --out DIR [--config FILE] [--quiet]
     caselink report OUT_DIR [-o report.html] [--title TITLE]
+    caselink explain OUT_DIR A B [--json]
+    caselink eval OUT_DIR GOLD.jsonl
 
 Exit status 0 when the run completed (even with rejected records, which are summarised); 2 when the
 input or configuration is unusable, with a message saying why.
@@ -10,16 +12,21 @@ input or configuration is unusable, with a message saying why.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import attrs
 
 from caselink import __version__
 from caselink.config import Config
-from caselink.errors import CaselinkError
+from caselink.errors import CaselinkError, InputError
+from caselink.evaluate import evaluate
 from caselink.ingest import read_articles
+from caselink.models import Contribution, Explanation, ScoredPair, pair_key
 from caselink.pipeline import resolve
 
 __all__ = ["main"]
@@ -79,8 +86,37 @@ def _add_report(commands: _Subparsers[argparse.ArgumentParser]) -> None:
     report.set_defaults(handler=_report)
 
 
+def _add_explain(commands: _Subparsers[argparse.ArgumentParser]) -> None:
+    run = commands.add_parser(
+        "explain",
+        help="explain why two articles are, or are not, in one case",
+        description="Explain a pair of articles from the output of `caselink resolve`.",
+    )
+    run.add_argument("out_dir", metavar="OUT_DIR", help="the output directory of a resolve run")
+    run.add_argument("a", metavar="A", help="an article id")
+    run.add_argument("b", metavar="B", help="another article id")
+    run.add_argument("--json", action="store_true", help="print the contributions as JSON")
+    run.set_defaults(handler=_explain)
+
+
+def _add_eval(commands: _Subparsers[argparse.ArgumentParser]) -> None:
+    run = commands.add_parser(
+        "eval",
+        help="score a resolve run against gold labels",
+        description=(
+            "Pairwise and B-cubed P/R/F1, ARI, V-measure, pair completeness and a threshold sweep; "
+            "writes OUT_DIR/eval.json."
+        ),
+    )
+    run.add_argument("out_dir", metavar="OUT_DIR", help="the output directory of a resolve run")
+    run.add_argument(
+        "gold", metavar="GOLD.jsonl", help="JSON lines with 'id' and 'incident_id' keys"
+    )
+    run.set_defaults(handler=_eval)
+
+
 # Each command registers its own parser and sets ``handler``; add new commands to this tuple.
-_COMMANDS = (_add_resolve, _add_report)
+_COMMANDS = (_add_resolve, _add_report, _add_explain, _add_eval)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -115,6 +151,95 @@ def _report(args: argparse.Namespace) -> int:
 
     path = write_report(args.out_dir, args.output, title=args.title)
     print(f"caselink: wrote {path}")
+    return 0
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        msg = f"cannot read {str(path)!r}: {error}; pass the output directory of `caselink resolve`"
+        raise InputError(msg) from error
+    try:
+        return [json.loads(line) for line in lines if line.strip()]
+    except ValueError as error:
+        msg = f"{str(path)!r} is not JSON lines ({error})"
+        raise InputError(msg) from error
+
+
+def _run_output(out_dir: str) -> tuple[dict[str, str], list[ScoredPair]]:
+    out = Path(out_dir)
+    assignments = {
+        str(r["article_id"]): str(r["case_id"]) for r in _read_jsonl(out / "assignments.jsonl")
+    }
+    pairs = [
+        ScoredPair(
+            r["a"],
+            r["b"],
+            float(r["match_weight"]),
+            float(r["probability"]),
+            [
+                Contribution(c["field"], c["level"], float(c["weight"]), c.get("detail", ""))
+                for c in r["contributions"]
+            ],
+            r.get("rules", ()),
+        )
+        for r in _read_jsonl(out / "scored_pairs.jsonl")
+    ]
+    return assignments, pairs
+
+
+def _explain(args: argparse.Namespace) -> int:
+    assignments, pairs = _run_output(args.out_dir)
+    for aid in (args.a, args.b):
+        if aid not in assignments:
+            msg = f"article {aid!r} is not in {args.out_dir}/assignments.jsonl; check the id"
+            raise InputError(msg)
+    same = assignments[args.a] == assignments[args.b]
+    key = pair_key(args.a, args.b)
+    scored = next((p for p in pairs if p.key == key), None)
+    verdict = "same case" if same else "different cases"
+    if scored is None:
+        sentence = (
+            f"{verdict}: {args.a} and {args.b} were never compared (no shared text or field key)"
+        )
+    else:
+        sentence = f"{verdict}: {scored.explain()}"
+    if args.json:
+        payload = Explanation(args.a, args.b, same, scored, sentence).to_dict()
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        print(sentence)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    assignments, pairs = _run_output(args.out_dir)
+    rows = _read_jsonl(Path(args.gold))
+    try:
+        gold = {str(r["id"]): str(r["incident_id"]) for r in rows}
+    except KeyError as error:
+        msg = f"every line of {args.gold!r} needs 'id' and 'incident_id', missing {error}"
+        raise InputError(msg) from error
+    report = evaluate(gold, assignments, pairs)
+    out = Path(args.out_dir) / "eval.json"
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    pw, b3 = report["pairwise"], report["b_cubed"]
+    print(
+        f"articles {report['articles']}  gold cases {report['gold_cases']}  "
+        f"predicted cases {report['predicted_cases']}\n"
+        f"ARI {report['ari']:.4f}  V-measure {report['v_measure']['v_measure']:.4f}  "
+        f"pair completeness {report['pair_completeness']:.4f}\n"
+        f"pairwise P {pw['precision']:.4f} R {pw['recall']:.4f} F1 {pw['f1']:.4f}\n"
+        f"B-cubed  P {b3['precision']:.4f} R {b3['recall']:.4f} F1 {b3['f1']:.4f}"
+    )
+    print("threshold  pairs  precision  recall  f1")
+    for row in report["threshold_sweep"]:
+        print(
+            f"{row['threshold']:9.2f} {int(row['pairs']):6d} {row['precision']:10.4f} "
+            f"{row['recall']:7.4f} {row['f1']:.4f}"
+        )
+    print(f"wrote {out}")
     return 0
 
 

@@ -253,11 +253,37 @@ class ScoreConfig(_Section):
     """Pair scoring.
 
     Attributes:
-        prior_weight: the prior match weight in bits (log2 of the prior odds of a match).
+        prior_weight: the prior match weight in bits (log2 of the prior odds of a match) of the
+            hand-set model; fitted models carry their own prior.
+        fit: ``"calibrated"`` (the default) scores with the hand-set m/u and a Platt calibration
+            fitted on the training files: the hand-set m/u rank the training candidates best, and
+            the calibration makes probability 0.5 mean even odds on them;
+            ``"hand"`` with the hand-set m/u and ``prior_weight``, uncalibrated;
+            ``"trained"`` with m/u fitted offline on the labelled training files;
+            ``"em"`` re-estimates u from this corpus' random pairs and m and the prior by EM on its
+            candidate pairs, starting from the calibrated model, with safeguards that fall back to it.
+        em_min_pairs: fewer candidate pairs than this and EM is skipped.
+        em_max_iterations: the most EM rounds.
+        em_fix_u: keep u from random pairs during EM; when false (the default) EM also re-estimates
+            u on the candidates, which are not random pairs: blocking made them agree more often.
+        random_pairs: how many random pairs estimate u (fewer when the corpus has fewer pairs).
+        seed: the seed of the random pairs.
+        tf_weight: how much of the term-frequency adjustment to apply (0 switches it off).
+        tf_cap: the largest term-frequency adjustment, in bits, either way.
     """
 
     section: ClassVar[str] = "score"
     prior_weight: float = _setting(-6.0, le=0.0)
+    fit: Literal["hand", "calibrated", "trained", "em"] = _setting(
+        "calibrated", choices=("hand", "calibrated", "trained", "em")
+    )
+    em_min_pairs: int = _setting(50, ge=0)
+    em_max_iterations: int = _setting(100, ge=1)
+    em_fix_u: bool = _setting(False)
+    random_pairs: int = _setting(50_000, ge=0)
+    seed: int = _setting(1, ge=0)
+    tf_weight: float = _setting(1.0, ge=0.0, le=1.0)
+    tf_cap: float = _setting(4.0, ge=0.0)
 
 
 ClusterMethod = Literal["average", "additive", "components"]

@@ -36,6 +36,7 @@ __all__ = [
     "CleanText",
     "ComparisonVector",
     "Contribution",
+    "Explanation",
     "FieldComparison",
     "Incident",
     "Mention",
@@ -513,6 +514,8 @@ class FieldComparison:
         label: the level's label, e.g. ``"exact"``, ``"within 7 days"``, ``"else"``.
         similarity: the raw similarity on the 0–1 scale, or ``None`` for the Null level.
         detail: the values that decided the level, for explanations, e.g. ``"'Andrew Turner'"``.
+        value: the shared value(s) behind an exact agreement, tab-separated, for term-frequency
+            adjustment (a rare shared surname weighs more than a common one); ``None`` if none.
     """
 
     name: str
@@ -520,6 +523,7 @@ class FieldComparison:
     label: str
     similarity: float | None = None
     detail: str = ""
+    value: str | None = None
 
 
 @attrs.frozen
@@ -542,9 +546,22 @@ class Contribution:
     detail: str = ""
 
     def describe(self) -> str:
-        """Return the contribution as a short phrase, e.g. ``"officer exact 'Andrew Turner' (+9.1)"``."""
-        detail = f" {self.detail}" if self.detail else ""
-        return f"{self.name} {self.label}{detail} ({self.weight:+.1f})"
+        """Return the contribution as a short phrase, e.g. ``"same officer 'Andrew Turner' (+9.1)"``.
+
+        The comparators phrase their ``detail`` as a reason; without one, the comparison's name and
+        level stand in.
+
+        Examples:
+            >>> Contribution("officer", "else", -1.4).describe()
+            'officer differs (-1.4)'
+        """
+        if self.detail:
+            phrase = self.detail
+        elif self.label == "else":
+            phrase = f"{self.name} differs"
+        else:
+            phrase = f"{self.name} {self.label}"
+        return f"{phrase} ({self.weight:+.1f})"
 
 
 @attrs.frozen
@@ -576,12 +593,13 @@ class ScoredPair:
         """Return one readable sentence with the strongest reasons first.
 
         Examples:
-            >>> ScoredPair("a", "b", 3.0, 0.89, [Contribution("agency", "exact", 3.2, "'Met'")]).explain()
-            "a ~ b: p=0.890 (weight +3.0): agency exact 'Met' (+3.2)"
+            >>> ScoredPair("a", "b", 3.0, 0.89, [Contribution("agency", "exact", 3.2, "same force 'Met'")]).explain()
+            "a ~ b: p=0.890 (weight +3.0): same force 'Met' (+3.2)"
         """
         ordered = sorted(self.contributions, key=lambda c: (-abs(c.weight), c.name))
         reasons = (
-            ", ".join(c.describe() for c in ordered if c.weight != 0.0) or "no informative field"
+            ", ".join(c.describe() for c in ordered if abs(c.weight) >= 0.05)
+            or "no informative field"
         )
         return f"{self.a} ~ {self.b}: p={self.probability:.3f} (weight {self.match_weight:+.1f}): {reasons}"
 
@@ -617,6 +635,48 @@ class ScoredPair:
         from caselink._html import pair_html  # noqa: PLC0415 - display code loads on first use
 
         return pair_html(self)
+
+
+@attrs.frozen
+class Explanation:
+    """Why two articles are, or are not, in one case: the contributions as data and one sentence.
+
+    ``str(explanation)`` is the sentence, and ``"same case" in explanation`` searches it.
+
+    Attributes:
+        a: the first article id as asked.
+        b: the second article id as asked.
+        same_case: whether the two articles ended up in one case.
+        pair: the scored pair, or ``None`` when the two were never compared.
+        sentence: the readable explanation.
+    """
+
+    a: ArticleId
+    b: ArticleId
+    same_case: bool
+    pair: ScoredPair | None
+    sentence: str
+
+    @property
+    def contributions(self) -> tuple[Contribution, ...]:
+        """The per-comparison contributions (empty when the pair was never compared)."""
+        return self.pair.contributions if self.pair is not None else ()
+
+    def __str__(self) -> str:
+        return self.sentence
+
+    def __contains__(self, text: str) -> bool:
+        return text in self.sentence
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the explanation as a JSON-ready mapping."""
+        return {
+            "a": self.a,
+            "b": self.b,
+            "same_case": self.same_case,
+            "sentence": self.sentence,
+            "pair": self.pair.to_dict() if self.pair is not None else None,
+        }
 
 
 @attrs.frozen
@@ -805,21 +865,30 @@ class Resolution:
         key = pair_key(a, b)
         return next((p for p in self.pairs if p.key == key), None)
 
-    def explain(self, a: ArticleId, b: ArticleId) -> str:
-        """Explain why ``a`` and ``b`` are, or are not, in one case, in one sentence.
+    def explain(self, a: ArticleId, b: ArticleId) -> Explanation:
+        """Explain why ``a`` and ``b`` are, or are not, in one case.
+
+        Returns:
+            The contributions as data and one readable sentence (``str()`` of the result).
 
         Raises:
             KeyError: when either id is not an accepted article.
         """
         case_a, case_b = self.case_of(a), self.case_of(b)
-        verdict = "same case" if case_a.case_id == case_b.case_id else "different cases"
+        same = case_a.case_id == case_b.case_id
+        verdict = "same case" if same else "different cases"
         scored = self.pair(a, b)
         if scored is None:
-            return f"{verdict}: {a} and {b} were never compared (no shared text or field key)"
-        return f"{verdict}: {scored.explain()}"
+            sentence = f"{verdict}: {a} and {b} were never compared (no shared text or field key)"
+        else:
+            sentence = f"{verdict}: {scored.explain()}"
+        return Explanation(a, b, same, scored, sentence)
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write ``assignments.jsonl``, ``cases.jsonl``, ``pairs.jsonl``, ``rejects.jsonl`` and ``manifest.json``.
+        """Write the run's output files.
+
+        ``assignments.jsonl``, ``cases.jsonl``, ``pairs.jsonl`` (links), ``scored_pairs.jsonl`` (every
+        scored candidate pair), ``rejects.jsonl`` and ``manifest.json``.
 
         Returns:
             The output directory.
@@ -835,6 +904,7 @@ class Resolution:
         )
         _write_jsonl(out / "cases.jsonl", (case.to_dict() for case in self.cases))
         _write_jsonl(out / "pairs.jsonl", (p.to_dict() for p in self.links))
+        _write_jsonl(out / "scored_pairs.jsonl", (p.to_dict() for p in self.pairs))
         _write_jsonl(out / "rejects.jsonl", (r.to_dict() for r in self.rejects))
         (out / "manifest.json").write_text(
             json.dumps(_plain(self.manifest), indent=2, sort_keys=True) + "\n", encoding="utf-8"

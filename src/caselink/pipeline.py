@@ -13,21 +13,47 @@ import importlib.metadata
 import logging
 import platform
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from caselink import __version__
 from caselink._progress import track
+from caselink._types import ArticleId
 from caselink.blocking import block_candidates, blocking_stats, lsh_params
 from caselink.canonical import build_cases
 from caselink.cluster import cluster_articles
-from caselink.compare import compare_pairs, default_comparisons
+from caselink.compare import (
+    Comparison,
+    ComparisonMatrix,
+    compare_batch,
+    compare_pair,
+    default_comparisons,
+    encode,
+    term_frequencies,
+)
 from caselink.config import Config
 from caselink.extract import extract_fields
 from caselink.ingest import Ingested, read_records
-from caselink.models import Article, Profile, Resolution
+from caselink.models import (
+    Article,
+    CandidatePair,
+    Contribution,
+    Profile,
+    Resolution,
+    ScoredPair,
+)
 from caselink.normalize import clean_text, find_boilerplate
-from caselink.score import MatchModel, default_model, score_pairs
+from caselink.score import (
+    MatchModel,
+    default_model,
+    fit_run_model,
+    random_pairs,
+    score_matrix,
+    score_pairs,
+    tf_references,
+)
 from caselink.shingle import signature_scheme, signatures
 from caselink.terms import fit_terms, term_vectors
 
@@ -56,6 +82,69 @@ def _versions() -> dict[str, str]:
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             versions[name] = importlib.metadata.version(name)
     return versions
+
+
+_DETAIL_FLOOR = 0.25
+"""Pairs scored at least this probable get the values behind each level in their explanations
+(the one-pair reference path costs about 100 times the batch path, so it is kept for the pairs a
+reader is likely to ask about); others are explained by level labels."""
+
+
+def _scored_pairs(
+    candidates: Sequence[CandidatePair],
+    profiles: Mapping[ArticleId, Profile],
+    comparisons: Sequence[Comparison],
+    matrix: ComparisonMatrix,
+    *,
+    model: MatchModel,
+    frequencies: Mapping[str, Mapping[str, float]],
+    cfg: Config,
+) -> list[ScoredPair]:
+    """Score every candidate with the batch path, attaching details to the pairs worth explaining.
+
+    Pairs at or above `_DETAIL_FLOOR` go through the one-pair reference as well, which gives the
+    same numbers plus the values that decided each level.
+    """
+    scores = score_matrix(
+        matrix.names,
+        matrix.levels,
+        model,
+        frequencies=matrix.frequencies,
+        references=tf_references(frequencies),
+        config=cfg.score,
+    )
+    explain = np.flatnonzero(scores.probability >= _DETAIL_FLOOR).tolist()
+    vectors = [
+        compare_pair(
+            profiles[candidates[k].a], profiles[candidates[k].b], comparisons, candidates[k].rules
+        )
+        for k in track(explain, desc="explain", total=len(explain), progress=cfg.progress)
+    ]
+    detailed = dict(zip(explain, score_pairs(vectors, model, frequencies, cfg.score), strict=True))
+    labels = [c.labels for c in comparisons]
+    out = []
+    for k, pair in enumerate(candidates):
+        found = detailed.get(k)
+        if found is not None:
+            out.append(found)
+            continue
+        levels = matrix.levels[k]
+        contributions = [
+            Contribution(name, labels[j][level], float(scores.weights[k, j]))
+            for j, (name, level) in enumerate(zip(matrix.names, levels.tolist(), strict=True))
+            if level >= 0
+        ]
+        out.append(
+            ScoredPair(
+                pair.a,
+                pair.b,
+                float(scores.match_weight[k]),
+                float(scores.probability[k]),
+                contributions,
+                pair.rules,
+            )
+        )
+    return out
 
 
 def resolve(
@@ -113,14 +202,38 @@ def resolve(
         candidates = block_candidates(list(profiles.values()), cfg.blocking)
     with timer.stage("compare"):
         comparisons = default_comparisons(cfg.compare)
-        vectors = compare_pairs(
-            track(candidates, desc="compare", total=len(candidates), progress=cfg.progress),
-            profiles,
-            cfg.compare,
-        )
+        table = encode([profiles[a.id] for a in ordered])
+        row = table.index()
+        rows_a = np.array([row[c.a] for c in candidates], dtype=np.int64)
+        rows_b = np.array([row[c.b] for c in candidates], dtype=np.int64)
+        matrix = compare_batch(table, rows_a, rows_b, comparisons, workers=cfg.workers)
     with timer.stage("score"):
-        fitted = model or default_model({c.name: c.labels for c in comparisons}, cfg.score)
-        scored = score_pairs(vectors, fitted)
+        level_labels = {c.name: c.labels for c in comparisons}
+        if model is not None:
+            fitted = model
+        else:
+            fitted = default_model(level_labels, cfg.score)
+            if cfg.score.fit == "em":
+                ra, rb = random_pairs(table.size, cfg.score.random_pairs, cfg.score.seed)
+                random_levels = compare_batch(table, ra, rb, comparisons).levels
+                fitted = fit_run_model(
+                    matrix.names,
+                    level_labels,
+                    matrix.levels,
+                    random_levels,
+                    fitted,
+                    config=cfg.score,
+                )
+        frequencies = term_frequencies(table, comparisons)
+        scored = _scored_pairs(
+            candidates,
+            profiles,
+            comparisons,
+            matrix,
+            model=fitted,
+            frequencies=frequencies,
+            cfg=cfg,
+        )
     with timer.stage("cluster"):
         clustering = cluster_articles(
             [a.id for a in ordered], scored, cfg.cluster, profiles=profiles
@@ -146,6 +259,7 @@ def resolve(
             "term_vocabulary": len(term_model.df),
         },
         "model": fitted.to_dict(),
+        "term_frequencies": {name: len(values) for name, values in frequencies.items()},
         "versions": _versions(),
         "counts": {
             "articles": len(ordered),

@@ -1,0 +1,91 @@
+"""The vectorised comparison path agrees with the one-pair reference, pair by pair."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from caselink.compare import (
+    compare_batch,
+    compare_pair,
+    default_comparisons,
+    encode,
+    term_frequencies,
+)
+from caselink.compare.names import name_similarities
+from caselink.compare.scorers import name_similarity
+from caselink.compare.text import COSINE_FLOORS
+from tests.strategies import profiles
+
+
+@st.composite
+def corpora_of_profiles(draw: st.DrawFn) -> list[object]:
+    """Two to eight profiles with distinct ids."""
+    n = draw(st.integers(2, 8))
+    return [draw(profiles(article_id=f"p{i}")) for i in range(n)]
+
+
+def _near_floor(similarity: float | None) -> bool:
+    return similarity is not None and any(abs(similarity - f) < 1e-9 for f in COSINE_FLOORS)
+
+
+@given(corpora_of_profiles())
+def test_batch_levels_and_frequencies_match_reference(ps) -> None:  # type: ignore[no-untyped-def]
+    """For every pair, `compare_batch` gives the reference's level and shared-value frequency."""
+    comparisons = default_comparisons()
+    table = encode(ps)
+    ia, ib = np.triu_indices(len(ps), k=1)
+    matrix = compare_batch(table, ia, ib, comparisons)
+    freqs = term_frequencies(table, comparisons)
+    for k, (i, j) in enumerate(zip(ia.tolist(), ib.tolist(), strict=True)):
+        vector = compare_pair(ps[i], ps[j], comparisons)
+        for c, field in enumerate(vector.comparisons):
+            if field.name == "terms" and _near_floor(field.similarity):
+                continue  # summation order may tip a value sitting on a floor
+            assert matrix.levels[k, c] == field.level, (field, matrix.levels[k])
+            expected = math.nan
+            if field.value and field.name in freqs:
+                expected = min(freqs[field.name][v] for v in field.value.split("\t"))
+            got = matrix.frequencies[k, c]
+            assert (math.isnan(got) and math.isnan(expected)) or abs(got - expected) < 1e-12, field
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ("andrew turner", "a turner", "turner", "turner andrew", "mary okafor", "okafor")
+        ),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    ),
+    st.data(),
+)
+def test_vectorised_name_similarity_matches_scorer(vocab: list[str], data: st.DataObject) -> None:
+    """`name_similarities` (rapidfuzz cpdist + numpy rules) equals `name_similarity` on each pair."""
+    k = data.draw(st.integers(1, 10))
+    xs = np.array(data.draw(st.lists(st.integers(0, len(vocab) - 1), min_size=k, max_size=k)))
+    ys = np.array(data.draw(st.lists(st.integers(0, len(vocab) - 1), min_size=k, max_size=k)))
+    got = name_similarities(vocab, xs, ys)
+    want = [name_similarity(vocab[x], vocab[y]) for x, y in zip(xs, ys, strict=True)]
+    assert np.allclose(got, want)
+
+
+def test_terms_comparison_is_null_without_terms_and_ranks_shared_terms() -> None:
+    """Rare-term cosine: Null when a side has no terms; identical vectors reach the top level."""
+    from caselink.compare.text import terms_comparison
+    from caselink.models import ArticleFields, Profile, Signature
+
+    def p(aid: str, terms: tuple[tuple[str, float], ...]) -> Profile:
+        return Profile(aid, None, None, ArticleFields(aid), Signature(aid, b"", 0), terms)
+
+    comparison = terms_comparison()
+    a = p("a", (("canal", 0.6), ("ferret", 0.8)))
+    b = p("b", (("ferret", 1.0),))
+    assert comparison(a, p("c", ())).level == -1
+    assert comparison(a, a).level == 0
+    assert comparison(a, b).similarity == 0.8
+    assert comparison(a, p("d", (("bakery", 1.0),))).level == comparison.num_levels - 1
