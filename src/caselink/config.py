@@ -340,7 +340,7 @@ class ClusterConfig(_Section):
     bridge_min_side: int = _setting(2, ge=1)
     cannot_link: tuple[str, ...] = _setting(("reference", "event_date"))
     officer_similarity: float = _setting(0.6, ge=0.0, le=1.0)
-    max_event_gap_days: int = _setting(90, ge=0)
+    max_event_gap_days: int = _setting(365, ge=0)
     conflict_levels: tuple[str, ...] = _setting(())
     max_component_size: int = _setting(2000, ge=2)
     threshold_step: float = _setting(1.0, gt=0.0)

@@ -289,7 +289,7 @@ def default_model(
     """The model a run starts from (see `ScoreConfig.fit`).
 
     Examples:
-        >>> default_model({"reference": ("exact", "else")}).weight("reference", 0) > 5
+        >>> default_model({"reference": ("exact", "else")}).weight("reference", 0) > 3
         True
     """
     cfg = config or ScoreConfig()
