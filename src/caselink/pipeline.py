@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from caselink import __version__
+from caselink._parallel import parallel_batches, parallel_map
 from caselink.blocking import block_candidates, blocking_stats, lsh_params
 from caselink.canonical import build_cases
 from caselink.cluster import cluster_incidents
@@ -56,6 +57,11 @@ def _versions() -> dict[str, str]:
     return versions
 
 
+def _pool(cfg: Config, desc: str) -> dict[str, Any]:
+    """Keyword arguments of `parallel_map` for one stage: workers and progress from the config."""
+    return {"workers": cfg.workers, "progress": cfg.progress, "desc": desc}
+
+
 def resolve(
     articles: Ingested | Iterable[Article | Mapping[str, Any]],
     config: Config | None = None,
@@ -89,11 +95,17 @@ def resolve(
         ordered = sorted(batch.articles, key=lambda a: a.id)
     with timer.stage("normalize"):
         boilerplate = find_boilerplate(ordered, cfg.normalize)
-        cleaned = [clean_text(a, boilerplate, cfg.normalize) for a in ordered]
+        cleaned = parallel_map(
+            clean_text, ordered, shared=(boilerplate, cfg.normalize), **_pool(cfg, "normalize")
+        )
     with timer.stage("extract"):
-        fields = [extract_fields(a, cfg.extract) for a in ordered]
+        fields = parallel_map(
+            extract_fields, ordered, shared=(cfg.extract,), **_pool(cfg, "extract")
+        )
     with timer.stage("shingle"):
-        signatures = [signature(c, cfg.shingle) for c in cleaned]
+        signatures = parallel_map(
+            signature, cleaned, shared=(cfg.shingle,), **_pool(cfg, "shingle")
+        )
     profiles = {
         a.id: Profile(a.id, a.published, a.source, f, s)
         for a, f, s in zip(ordered, fields, signatures, strict=True)
@@ -102,7 +114,9 @@ def resolve(
         candidates = block_candidates(list(profiles.values()), cfg.blocking)
     with timer.stage("compare"):
         comparisons = default_comparisons(cfg.compare)
-        vectors = compare_pairs(candidates, profiles, cfg.compare)
+        vectors = parallel_batches(
+            compare_pairs, candidates, shared=(profiles, cfg.compare), **_pool(cfg, "compare")
+        )
     with timer.stage("score"):
         fitted = model or default_model({c.name: c.labels for c in comparisons}, cfg.score)
         scored = score_pairs(vectors, fitted)
