@@ -115,9 +115,9 @@ def run_local(corpus: Path, workers: int) -> dict[str, Any]:
 
 
 def run_spark(corpus: Path, workers: int) -> dict[str, Any]:
-    import caselink.spark
     from pyspark.sql import SparkSession
 
+    import caselink.spark
     from caselink import Config
 
     spark = (
@@ -130,7 +130,7 @@ def run_spark(corpus: Path, workers: int) -> dict[str, Any]:
     )
     spark.sparkContext.setLogLevel("ERROR")
     start = time.perf_counter()
-    frame = spark.read.json(str(corpus / "articles.jsonl"), schema=caselink.spark.ARTICLE_SCHEMA)
+    frame = spark.read.json(str(corpus / "articles.jsonl"), schema=caselink.spark.article_schema())
     stats: dict[str, float] = {}
     cases = caselink.spark.resolve(frame, Config(progress=False), stats=stats)
     assignments = {row["article_id"]: row["case_id"] for row in cases.toLocalIterator()}

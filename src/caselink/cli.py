@@ -13,6 +13,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+import attrs
+
 from caselink import __version__
 from caselink.config import Config
 from caselink.errors import CaselinkError
@@ -44,6 +46,13 @@ def _add_resolve(commands: _Subparsers[argparse.ArgumentParser]) -> None:
     run.add_argument("--config", metavar="FILE", help="a .json or .toml config file")
     run.add_argument("--quiet", action="store_true", help="no progress bars or log messages")
     run.add_argument("-v", "--verbose", action="store_true", help="log each stage's timing")
+    run.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="'spark' runs on PySpark (pip install 'caselink[spark]'; Java 17) and writes "
+        "assignments.jsonl and manifest.json; the master comes from spark-submit or is local[*]",
+    )
     run.set_defaults(handler=_resolve)
 
 
@@ -62,8 +71,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _resolve_on_spark(args: argparse.Namespace, config: Config) -> int:
+    try:
+        from caselink.spark import resolve_files  # noqa: PLC0415 - optional engine
+
+        stats = resolve_files(args.inputs, args.out, config)
+    except ImportError as error:
+        print(f"caselink: error: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"caselink: {int(stats.get('articles', 0))} articles -> {int(stats.get('cases', 0))} cases "
+        f"on Spark; wrote {args.out}/assignments.jsonl and manifest.json"
+    )
+    return 0
+
+
 def _resolve(args: argparse.Namespace) -> int:
     config = Config.from_file(args.config) if args.config else Config()
+    if args.quiet:
+        config = attrs.evolve(config, progress=False)
+    if getattr(args, "engine", "local") == "spark":
+        return _resolve_on_spark(args, config)
     batch = read_articles(*args.inputs)
     resolution = resolve(batch, config)
     out = resolution.write(args.out)
