@@ -200,6 +200,9 @@ ENGINES = {"local": run_local, "spark": run_spark, "baseline": run_baseline}
 def child_main(engine: str, corpus: Path, workers: int) -> None:
     result = ENGINES[engine](corpus, workers)
     assignments = result.pop("assignments")
+    with (corpus / f"assignments-{engine}.jsonl").open("w", encoding="utf-8") as handle:
+        for aid in sorted(assignments):
+            handle.write(json.dumps([aid, assignments[aid]]) + "\n")
     result["quality"] = partition_scores(read_gold(corpus / "gold.jsonl"), assignments)
     # The kernel's high-water marks (KiB on Linux): this process, and its largest reaped child.
     result["maxrss_gib"] = {
@@ -287,6 +290,14 @@ def ensure_corpus(directory: Path, size: int, seed: int) -> dict[str, Any]:
     return summary
 
 
+def _partition(path: Path) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for aid, cid in map(json.loads, handle):
+            groups.setdefault(cid, set()).add(aid)
+    return {frozenset(g) for g in groups.values()}
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 3) if a is not None and b else None
 
@@ -314,6 +325,11 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                 result["us_per_article"] = round(1e6 * result["seconds"] / size, 1)
             run[engine] = result
             print(f"scale: {engine}: {json.dumps(result)}", file=sys.stderr, flush=True)
+        if "seconds" in run.get("local", {}) and "seconds" in run.get("spark", {}):
+            folder = Path(corpus["out"])
+            run["spark_partition_equals_local"] = _partition(
+                folder / "assignments-spark.jsonl"
+            ) == _partition(folder / "assignments-local.jsonl")
         base = run.get("baseline", {})
         for engine in ("local", "spark"):
             mine = run.get(engine, {})
