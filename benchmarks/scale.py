@@ -15,9 +15,11 @@ each engine in its own child process, one after the other, and prints one JSON d
   connected components of the LSH candidate graph. Each article is queried before it is inserted, so
   every candidate pair is found once and no signature is kept after insertion.
 
-Ratios (caselink / baseline) are reported for throughput, ARI and pairwise F1. Peak RSS is the peak of
-the summed resident memory of the child process and its descendants, sampled every 0.2 s; the kernel's
-high-water marks (``ru_maxrss``) of the main process and of its largest worker are reported beside it.
+Ratios (caselink / baseline) are reported for throughput, ARI and pairwise F1. Peak RSS
+(``peak_rss_gib``) is the peak of the proportional set size (PSS) summed over the child process and its
+descendants (workers, the JVM), sampled every 0.5 s: forked workers share their parent's pages, which a
+plain RSS sum (``peak_rss_sum_gib``, also reported) counts once per process. The kernel's high-water
+marks (``ru_maxrss``) of the main process and of its largest worker are reported beside them.
 """
 
 from __future__ import annotations
@@ -216,8 +218,24 @@ def child_main(engine: str, corpus: Path, workers: int) -> None:
 # Parent: corpus, child processes, memory sampling, ratios.
 
 
-def _tree_rss(root: int) -> int:
-    """Summed resident bytes of ``root`` and all its descendants (Linux /proc)."""
+def _pss(pid: int) -> int | None:
+    """Proportional set size of one process in bytes (shared pages split between their users)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(summed RSS, summed PSS) in bytes of ``root`` and all its descendants (Linux /proc).
+
+    Forked workers share the parent's pages copy-on-write, so summed RSS counts those pages once
+    per process; PSS splits them and is the honest total.
+    """
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -238,7 +256,9 @@ def _tree_rss(root: int) -> int:
             if ppid in tree and pid not in tree:
                 tree.add(pid)
                 changed = True
-    return sum(rss.get(pid, 0) for pid in tree)
+    total_rss = sum(rss.get(pid, 0) for pid in tree)
+    total_pss = sum(_pss(pid) or rss.get(pid, 0) for pid in tree)
+    return total_rss, total_pss
 
 
 def run_child(engine: str, corpus: Path, workers: int, timeout: float) -> dict[str, Any]:
@@ -247,13 +267,15 @@ def run_child(engine: str, corpus: Path, workers: int, timeout: float) -> dict[s
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     peak = 0
+    peak_rss_sum = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_rss_sum
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
-            done.wait(0.2)
+            rss_sum, pss_sum = _tree_memory(process.pid)
+            peak, peak_rss_sum = max(peak, pss_sum), max(peak_rss_sum, rss_sum)
+            done.wait(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -276,6 +298,7 @@ def run_child(engine: str, corpus: Path, workers: int, timeout: float) -> dict[s
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     result["wall_seconds_with_startup"] = round(wall, 2)
     result["peak_rss_gib"] = round(peak / 2**30, 3)
+    result["peak_rss_sum_gib"] = round(peak_rss_sum / 2**30, 3)
     return result
 
 
