@@ -122,12 +122,15 @@ def run_spark(corpus: Path, workers: int) -> dict[str, Any]:
     import caselink.spark
     from caselink import Config
 
+    # Python workers must run this interpreter, where caselink is installed.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (
         SparkSession.builder.master(f"local[{workers}]")
         .appName("caselink-scale")
         .config("spark.driver.memory", "6g")
         .config("spark.sql.shuffle.partitions", str(max(8, workers * 4)))
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
