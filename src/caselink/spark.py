@@ -39,7 +39,7 @@ import pickle
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -217,34 +217,41 @@ def _profiles(
         yield pd.DataFrame(out, columns=["article_id", "published", "profile", "keys"])
 
 
-def _block_pairs(cfg: Config, group: pd.DataFrame) -> pd.DataFrame:
+def _block_pairs(
+    cfg: Config, key: str, members: list[tuple[str, str | None]]
+) -> list[tuple[str, str, str]]:
     """All pairs of one LSH bucket, or the capped pairs of one field-key block."""
     import datetime as dt  # noqa: PLC0415
 
+    rule = key.split(":", 1)[0]
+    # Locally, blocks list their members in id order; the cap's tie-breaks depend on it.
+    members = sorted(members)
+    if rule == "lsh":
+        ids = [m[0] for m in members]
+        return [(x, y, rule) for i, x in enumerate(ids) for y in ids[i + 1 :]]
+    stubs = [
+        Profile(
+            aid,
+            dt.date.fromisoformat(pub) if isinstance(pub, str) else None,
+            None,
+            ArticleFields(aid),
+            Signature(aid, b"", 0),
+        )
+        for aid, pub in members
+    ]
+    return [(a, b, rule) for a, b in _capped_pairs(stubs, cfg.blocking) if a != b]
+
+
+def _blocks(cfg: Config, batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """Pairs of every block (one row per key, its members collected in a list)."""
     import pandas as pd  # noqa: PLC0415
 
-    key = str(group["key"].iloc[0])
-    rule = key.split(":", 1)[0]
-    members = sorted(
-        zip(group["article_id"], group["published"], strict=True), key=lambda m: str(m[0])
-    )
-    out: list[tuple[str, str, str]] = []
-    if rule == "lsh":
-        ids = [str(m[0]) for m in members]
-        out = [(x, y, rule) for i, x in enumerate(ids) for y in ids[i + 1 :]]
-    else:
-        stubs = [
-            Profile(
-                str(aid),
-                dt.date.fromisoformat(pub) if isinstance(pub, str) else None,
-                None,
-                ArticleFields(str(aid)),
-                Signature(str(aid), b"", 0),
-            )
-            for aid, pub in members
-        ]
-        out = [(a, b, rule) for a, b in _capped_pairs(stubs, cfg.blocking) if a != b]
-    return pd.DataFrame(out, columns=["a", "b", "rule"])
+    for batch in batches:
+        out: list[tuple[str, str, str]] = []
+        for key, members in zip(batch["key"], batch["members"], strict=True):
+            listed = [(str(m["article_id"]), m["published"]) for m in members]
+            out.extend(_block_pairs(cfg, str(key), listed))
+        yield pd.DataFrame(out, columns=["a", "b", "rule"])
 
 
 def _score(
@@ -283,14 +290,17 @@ def _lsh_verified(a: Signature, b: Signature, cfg: Config) -> bool:
     return bool(np.count_nonzero(va == vb) / va.size >= cfg.blocking.verify_threshold)
 
 
-def _cluster_component(cfg: Config, group: pd.DataFrame) -> pd.DataFrame:
+def _cluster_components(cfg: Config, batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """Cluster every component (one row each: its members and its scored pairs) as locally."""
     import pandas as pd  # noqa: PLC0415
 
-    members = [str(a) for a in group["article_id"] if isinstance(a, str)]
-    pairs = [pickle.loads(p) for p in group["pair"] if p is not None]
-    incidents = cluster_incidents(members, pairs, cfg.cluster)
-    out = [(aid, i.incident_id) for i in incidents for aid in i.article_ids]
-    return pd.DataFrame(out, columns=["article_id", "case_id"])
+    for batch in batches:
+        out: list[tuple[str, str]] = []
+        for members, pairs in zip(batch["members"], batch["pairs"], strict=True):
+            scored = [pickle.loads(p) for p in pairs] if pairs is not None else []
+            incidents = cluster_incidents([str(m) for m in members], scored, cfg.cluster)
+            out.extend((aid, i.incident_id) for i in incidents for aid in i.article_ids)
+        yield pd.DataFrame(out, columns=["article_id", "case_id"])
 
 
 def _cluster_singletons(cfg: Config, batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -391,17 +401,6 @@ def _components(edges: DataFrame, checkpoint: bool = True) -> DataFrame:
     )
 
 
-def _per_group(func: Callable[[Config, Any], Any], cfg: Config) -> Callable[[Any], Any]:
-    """Bind the config to a grouped-map function for ``applyInPandas``."""
-
-    def run(group: Any) -> Any:
-        return func(cfg, group)
-
-    # applyInPandas infers the UDF kind from annotations and warns when it cannot; plain is right here.
-    run.__annotations__ = {}
-    return run
-
-
 def _timed(stats: MutableMapping[str, float] | None, name: str, start: float) -> float:
     now = time.perf_counter()
     if stats is not None:
@@ -476,8 +475,15 @@ def resolve(
     start = _timed(stats, "profiles", start)
 
     memberships = profiles.select("article_id", "published", functions.explode("keys").alias("key"))
-    block_pairs = memberships.groupBy("key").applyInPandas(
-        _per_group(_block_pairs, cfg), "a string, b string, rule string"
+    # Grouped lists and a plain mapInPandas, not applyInPandas: most keys (LSH buckets above all)
+    # have one member, and a pandas frame per group would cost more than the work.
+    blocks = (
+        memberships.groupBy("key")
+        .agg(functions.collect_list(functions.struct("article_id", "published")).alias("members"))
+        .where(functions.size("members") > 1)
+    )
+    block_pairs = blocks.mapInPandas(
+        functools.partial(_blocks, cfg), "a string, b string, rule string"
     )
     candidates = block_pairs.groupBy("a", "b").agg(
         functions.array_sort(functions.collect_set("rule")).alias("rules")
@@ -510,13 +516,16 @@ def resolve(
         scored.join(component_of, "a")
         .join(components.select(col("article_id").alias("b"), col("component").alias("cb")), "b")
         .where(col("component") == col("cb"))
-        .select("component", functions.lit(None).cast("string").alias("article_id"), "pair")
+        .groupBy("component")
+        .agg(functions.collect_list("pair").alias("pairs"))
     )
-    groups = components.select(
-        "component", "article_id", functions.lit(None).cast("binary").alias("pair")
-    ).unionByName(inside)
-    clustered = groups.groupBy("component").applyInPandas(
-        _per_group(_cluster_component, cfg), "article_id string, case_id string"
+    groups = (
+        components.groupBy("component")
+        .agg(functions.collect_list("article_id").alias("members"))
+        .join(inside, "component", "left")
+    )
+    clustered = groups.mapInPandas(
+        functools.partial(_cluster_components, cfg), "article_id string, case_id string"
     )
     alone = (
         profiles.select("article_id")
