@@ -17,7 +17,7 @@ each engine in its own child process, one after the other, and prints one JSON d
 
 Ratios (caselink / baseline) are reported for throughput, ARI and pairwise F1. Peak RSS
 (``peak_rss_gib``) is the peak of the proportional set size (PSS) summed over the child process and its
-descendants (workers, the JVM), sampled every 0.5 s: forked workers share their parent's pages, which a
+descendants (workers, the JVM), sampled every second: forked workers share their parent's pages, which a
 plain RSS sum (``peak_rss_sum_gib``, also reported) counts once per process. The kernel's high-water
 marks (``ru_maxrss``) of the main process and of its largest worker are reported beside them.
 """
@@ -233,34 +233,41 @@ def _pss(pid: int) -> int | None:
     return None
 
 
+def _descendants(root: int) -> set[int]:
+    """``root`` and every process below it, from /proc/PID/task/TID/children (no full /proc scan)."""
+    tree: set[int] = set()
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        if pid in tree:
+            continue
+        tree.add(pid)
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                    todo.extend(int(child) for child in handle.read().split())
+        except OSError:
+            continue
+    return tree
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * _PAGE
+    except OSError:
+        return 0
+
+
 def _tree_memory(root: int) -> tuple[int, int]:
     """(summed RSS, summed PSS) in bytes of ``root`` and all its descendants (Linux /proc).
 
     Forked workers share the parent's pages copy-on-write, so summed RSS counts those pages once
     per process; PSS splits them and is the honest total.
     """
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(fields[21]) * _PAGE
-    tree = {root}
-    changed = True
-    while changed:
-        changed = False
-        for pid, ppid in parents.items():
-            if ppid in tree and pid not in tree:
-                tree.add(pid)
-                changed = True
-    total_rss = sum(rss.get(pid, 0) for pid in tree)
-    total_pss = sum(_pss(pid) or rss.get(pid, 0) for pid in tree)
+    tree = _descendants(root)
+    total_rss = sum(_rss(pid) for pid in tree)
+    total_pss = sum(_pss(pid) or _rss(pid) for pid in tree)
     return total_rss, total_pss
 
 
@@ -278,7 +285,7 @@ def run_child(engine: str, corpus: Path, workers: int, timeout: float) -> dict[s
         while not done.is_set():
             rss_sum, pss_sum = _tree_memory(process.pid)
             peak, peak_rss_sum = max(peak, pss_sum), max(peak_rss_sum, rss_sum)
-            done.wait(0.5)
+            done.wait(1.0)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
