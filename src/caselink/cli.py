@@ -61,6 +61,13 @@ def _add_resolve(commands: _Subparsers[argparse.ArgumentParser]) -> None:
         help="no progress bars or log messages (bars show by default only when stderr is a terminal)",
     )
     run.add_argument("-v", "--verbose", action="store_true", help="log each stage's timing")
+    run.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="'spark' runs on PySpark (pip install 'caselink[spark]'; Java 17) and writes "
+        "assignments.jsonl and manifest.json; the master comes from spark-submit or is local[*]",
+    )
     run.set_defaults(handler=_resolve)
 
 
@@ -130,10 +137,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _resolve_on_spark(args: argparse.Namespace, config: Config) -> int:
+    try:
+        from caselink.spark import resolve_files  # noqa: PLC0415 - optional engine
+
+        stats = resolve_files(args.inputs, args.out, config)
+    except ImportError as error:
+        print(f"caselink: error: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"caselink: {int(stats.get('articles', 0))} articles -> {int(stats.get('cases', 0))} cases "
+        f"on Spark; wrote {args.out}/assignments.jsonl and manifest.json"
+    )
+    return 0
+
+
 def _resolve(args: argparse.Namespace) -> int:
     config = Config.from_file(args.config) if args.config else Config()
     if args.quiet:
         config = attrs.evolve(config, progress=False)
+    if args.engine == "spark":
+        return _resolve_on_spark(args, config)
     batch = read_articles(*args.inputs)
     resolution = resolve(batch, config)
     out = resolution.write(args.out)

@@ -12,6 +12,7 @@ The flow::
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
 import hashlib
 import json
@@ -127,6 +128,17 @@ def _sorted_ids(values: Iterable[ArticleId]) -> tuple[ArticleId, ...]:
 
 def _readonly_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return types.MappingProxyType(dict(value or {}))
+
+
+def _reduce_mappingproxy(
+    proxy: types.MappingProxyType[str, Any],
+) -> tuple[Any, tuple[dict[str, Any]]]:
+    return _readonly_mapping, (dict(proxy),)
+
+
+# Records cross process boundaries (worker pools, Spark), and pickle cannot handle a read-only
+# mapping on its own; rebuild it from a plain copy.
+copyreg.pickle(types.MappingProxyType, _reduce_mappingproxy)
 
 
 def _parse_date(

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from caselink import __version__
+from caselink._parallel import parallel_map
 from caselink._progress import track
 from caselink._types import ArticleId
 from caselink.blocking import block_candidates, blocking_stats, lsh_params
@@ -147,6 +148,11 @@ def _scored_pairs(
     return out
 
 
+def _pool(cfg: Config, desc: str) -> dict[str, Any]:
+    """Keyword arguments of `parallel_map` for one stage: workers and progress from the config."""
+    return {"workers": cfg.workers, "progress": cfg.progress, "desc": desc}
+
+
 def resolve(
     articles: Ingested | Iterable[Article | Mapping[str, Any]],
     config: Config | None = None,
@@ -180,15 +186,13 @@ def resolve(
         ordered = sorted(batch.articles, key=lambda a: a.id)
     with timer.stage("normalize"):
         boilerplate = find_boilerplate(ordered, cfg.normalize)
-        cleaned = [
-            clean_text(a, boilerplate, cfg.normalize)
-            for a in track(ordered, desc="normalize", progress=cfg.progress)
-        ]
+        cleaned = parallel_map(
+            clean_text, ordered, shared=(boilerplate, cfg.normalize), **_pool(cfg, "normalize")
+        )
     with timer.stage("extract"):
-        fields = [
-            extract_fields(a, cfg.extract)
-            for a in track(ordered, desc="extract", progress=cfg.progress)
-        ]
+        fields = parallel_map(
+            extract_fields, ordered, shared=(cfg.extract,), **_pool(cfg, "extract")
+        )
     with timer.stage("shingle"):
         sigs = signatures(cleaned, cfg.shingle)
     with timer.stage("terms"):
