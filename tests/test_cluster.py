@@ -404,13 +404,16 @@ def test_clustering_is_local_to_link_components(data, cfg: ClusterConfig) -> Non
     """Re-clustering one link component alone (as an incremental store does) gives the same cases."""
     (ids, pairs), profiles = data
     whole = _partition(cluster_incidents(ids, pairs, cfg, profiles=profiles))
+    shift = density_shift([p.probability for p in pairs], cfg)
     g = nx.Graph()
     g.add_nodes_from(ids)
     g.add_edges_from(p.key for p in pairs if p.probability >= cfg.threshold)
     pieces: set[frozenset[str]] = set()
     for component in nx.connected_components(g):
         inside = [p for p in pairs if p.a in component and p.b in component]
-        pieces |= _partition(cluster_incidents(sorted(component), inside, cfg, profiles=profiles))
+        pieces |= _partition(
+            cluster_incidents(sorted(component), inside, cfg, profiles=profiles, shift=shift)
+        )
     assert pieces == whole
 
 
@@ -438,3 +441,22 @@ def test_dense_corpus_keeps_a_borderline_pair_apart() -> None:
     assert ("x00", "x01") not in {i.article_ids for i in dense.incidents}
     assert sparse.diagnostics["density_shift_bits"] == 0.0
     assert dense.diagnostics["density_shift_bits"] < 0.0
+
+
+def test_year_or_month_mentions_of_background_events_unpin_the_event_date() -> None:
+    """A report that also names an old year or month conflicts with nobody on event dates."""
+    cfg = ClusterConfig(cannot_link=("event_date",))
+
+    def fields(aid: str, *dates: str) -> ArticleFields:
+        return ArticleFields(aid, event_dates=[Mention(d, d, 0, len(d)) for d in dates])
+
+    recent = conflict_keys(fields("a", "2013-08-24"))
+    with_year = conflict_keys(fields("b", "2012-08-07", "1993"))
+    with_month = conflict_keys(fields("c", "2012-08-07", "2010-02"))
+    alone = conflict_keys(fields("d", "2012-08-07"))
+    assert with_year.date_span > 365 * 18
+    assert conflict_keys(fields("e", "2012-02")).date_span == 28
+    assert conflict_keys(fields("f", "2012-12")).date_span == 30
+    assert find_conflict(recent, alone, cfg) is not None
+    assert find_conflict(recent, with_year, cfg) is None
+    assert find_conflict(recent, with_month, cfg) is None
