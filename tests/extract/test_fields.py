@@ -145,6 +145,8 @@ def test_victim_and_suspect_with_ages_and_roles() -> None:
         "From climate change to Big Tech, the paper covers it all.",
         "The Procurator Fiscal will review the Professional Standards report.",
         "Tuesday Night Football was cancelled after the Main Street parade.",
+        "A man was shot on the Southwest Side, and taken to Maryland Shock Trauma by Life Flight.",
+        "Caption Close Image: Getty Images shows the scene; Customs Enforcement was called.",
     ],
 )
 def test_places_and_organisations_are_not_people(text: str) -> None:

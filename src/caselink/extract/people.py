@@ -604,6 +604,20 @@ _STOP |= frozenset(
         classifieds sheriffs fox cbs nbc abc cnn msnbc kmov wsmv""",
     )
 )
+# Words that are never part of a person's name but often sit in capitalised runs: page furniture
+# (photo captions, share buttons, mastheads), compass districts ("Southwest Side") and institutions
+# (hospitals, agencies, statutes). Found among the "names" shared by different incidents of the
+# train files.
+_STOP |= frozenset(
+    re.findall(
+        r"\S+",
+        """images image caption photo photos video loading like close get need share comments
+        subscribe sun-times tribune gazette herald times newspaper north south east west
+        northwest northeast southwest southeast side sciences services enforcement conservation
+        courts court trauma flight alert hospital medical center centre university college
+        department administration act agency""",
+    )
+)
 _NAME_CUE_BEFORE = re.compile(
     r"(?:\b(?:victim|victims|suspect|suspects|son|daughter|wife|husband|brother|sister|mother|"
     r"father|mom|dad|friend|boyfriend|girlfriend|fiance|fiancee|neighbor|neighbour|grandmother|"
