@@ -637,6 +637,13 @@ _NAME_CUE_AFTER = re.compile(
     r"father|mother|son|daughter|brother|sister|wife|husband|friend|neighbou?r|uncle|aunt|"
     r"cousin|grand\w+|pastor|principal|superintendent|prosecutor)\b)"
 )
+# Credits: "(Jane Doe / Chicago Tribune)", "Reporting by Jane Doe; Editing by ...", "Photo by
+# Jane Doe", "Get email notifications on Jane Doe daily!".
+_CREDIT_AFTER = re.compile(r"^ ?/ ?[A-Z]| daily!")
+_CREDIT_BEFORE = re.compile(
+    r"(?:reporting|editing|writing|photo|photos|photograph|photographs|video|graphic|illustration)"
+    r"(?: and \w+)? by $|notifications on $|\(photo: ?$"
+)
 _AGE_AFTER = re.compile(r"^,? (?:age |aged )?(\d{1,3})\b(?!-| ?%| percent| years? ago| miles)")
 _AGE_BEFORE = re.compile(r"\b(\d{1,3})-year-old(?: [a-z]+(?:-[a-z]+)?){0,3} $")
 _ROLE_WORDS: dict[str, str] = {
@@ -803,6 +810,8 @@ def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
         if _place_like(words):
             continue
         after = text[end : end + 30]
+        if _CREDIT_AFTER.match(after) or _CREDIT_BEFORE.search(low, max(0, start - 40), start):
+            continue  # a byline or photo credit names the reporter, not someone in the story
         supported = (
             _AGE_AFTER.match(after)
             or _NAME_CUE_BEFORE.search(low, max(0, start - 40), start)
