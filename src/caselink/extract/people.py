@@ -639,7 +639,7 @@ _NAME_CUE_AFTER = re.compile(
 )
 # Credits: "(Jane Doe / Chicago Tribune)", "Reporting by Jane Doe; Editing by ...", "Photo by
 # Jane Doe", "Get email notifications on Jane Doe daily!".
-_CREDIT_AFTER = re.compile(r"^ ?/ ?[A-Z]| daily!")
+_CREDIT_AFTER = re.compile(r" ?/ ?[A-Z]| daily!")
 _CREDIT_BEFORE = re.compile(
     r"(?:reporting|editing|writing|photo|photos|photograph|photographs|video|graphic|illustration)"
     r"(?: and \w+)? by $|notifications on $|\(photo: ?$"
@@ -772,6 +772,14 @@ def _candidates(text: str, article: Article) -> tuple[tuple[Mention, bool], ...]
     return _candidates_from(text, _body_start(text, article))
 
 
+def _is_credit(text: str, low: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` is a byline or photo credit (the reporter's name)."""
+    return bool(
+        _CREDIT_AFTER.match(text, end, end + 30)
+        or _CREDIT_BEFORE.search(low, max(0, start - 40), start)
+    )
+
+
 @functools.lru_cache(maxsize=4)
 def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
     low = lowered(text)
@@ -807,11 +815,9 @@ def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
             continue
         if start < begin or len(words) < 2 or len(norm.split()) < 2:
             continue
-        if _place_like(words):
+        if _place_like(words) or _is_credit(text, low, start, end):
             continue
         after = text[end : end + 30]
-        if _CREDIT_AFTER.match(after) or _CREDIT_BEFORE.search(low, max(0, start - 40), start):
-            continue  # a byline or photo credit names the reporter, not someone in the story
         supported = (
             _AGE_AFTER.match(after)
             or _NAME_CUE_BEFORE.search(low, max(0, start - 40), start)
