@@ -141,6 +141,7 @@ def run(path: Path, config: Config) -> dict[str, Any]:
         cannot_link=(),
         conflict_levels=(),
         max_component_size=max(2, len(gold)),
+        density_weight=0.0,
     )
     base_incidents = cluster_incidents(
         [a.id for a in resolution.articles], resolution.pairs, baseline_cfg

@@ -222,7 +222,10 @@ def profiles(draw: st.DrawFn, article_id: str | None = None, num_perm: int = 16)
         agencies=_mentions(some(_AGENCIES, 2)),
         oversight_bodies=_mentions(some(("iopc", "ipcc"), 1)),
         officers=_mentions(some(_NAMES, 2)),
-        people=_mentions(some((*_NAMES, "joe bloggs", "ann lee"), 3)),
+        people=[
+            Mention(n, n, 0, len(n), draw(st.sampled_from((None, "victim", "suspect", "witness"))))
+            for n in some((*_NAMES, "joe bloggs", "ann lee"), 3)
+        ],
         places=[
             Mention(n, n, 0, len(n), role)
             for n, role in draw(st.lists(st.sampled_from(_PLACES), max_size=3, unique=True))

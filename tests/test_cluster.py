@@ -18,6 +18,7 @@ from caselink.cluster import (
     cluster_graph,
     cluster_incidents,
     conflict_keys,
+    density_shift,
     find_conflict,
     incident_id,
 )
@@ -403,11 +404,59 @@ def test_clustering_is_local_to_link_components(data, cfg: ClusterConfig) -> Non
     """Re-clustering one link component alone (as an incremental store does) gives the same cases."""
     (ids, pairs), profiles = data
     whole = _partition(cluster_incidents(ids, pairs, cfg, profiles=profiles))
+    shift = density_shift([p.probability for p in pairs], cfg)
     g = nx.Graph()
     g.add_nodes_from(ids)
     g.add_edges_from(p.key for p in pairs if p.probability >= cfg.threshold)
     pieces: set[frozenset[str]] = set()
     for component in nx.connected_components(g):
         inside = [p for p in pairs if p.a in component and p.b in component]
-        pieces |= _partition(cluster_incidents(sorted(component), inside, cfg, profiles=profiles))
+        pieces |= _partition(
+            cluster_incidents(sorted(component), inside, cfg, profiles=profiles, shift=shift)
+        )
     assert pieces == whole
+
+
+@given(st.lists(st.floats(0.0, 1.0), max_size=40), st.floats(0.5, 8.0), st.floats(0.0, 2.0))
+def test_density_shift_grows_with_candidates_per_link(probs, reference, weight) -> None:
+    """The shift is never positive, zero up to the reference density, and only grows with more weak pairs."""
+    cfg = ClusterConfig(density_reference=reference, density_weight=weight)
+    shift = density_shift(probs, cfg)
+    links = sum(p >= cfg.threshold for p in probs)
+    assert shift <= 0.0
+    if links == 0 or len(probs) <= reference * links:
+        assert shift == 0.0
+    assert density_shift([*probs, 0.01, 0.01], cfg) <= shift
+
+
+def test_dense_corpus_keeps_a_borderline_pair_apart() -> None:
+    """A middling pair links in a sparse corpus but not among many weak candidates per link."""
+    cfg = ClusterConfig(density_reference=2.0, density_weight=1.0)
+    ids = [f"x{i:02d}" for i in range(20)]
+    borderline = _pair("x00", "x01", 0.7)
+    sparse = cluster_articles(ids, [borderline], cfg)
+    weak = [_pair(ids[i], ids[i + 1], 0.05) for i in range(2, 19)]
+    dense = cluster_articles(ids, [borderline, *weak], cfg)
+    assert ("x00", "x01") in {i.article_ids for i in sparse.incidents}
+    assert ("x00", "x01") not in {i.article_ids for i in dense.incidents}
+    assert sparse.diagnostics["density_shift_bits"] == 0.0
+    assert dense.diagnostics["density_shift_bits"] < 0.0
+
+
+def test_year_or_month_mentions_of_background_events_unpin_the_event_date() -> None:
+    """A report that also names an old year or month conflicts with nobody on event dates."""
+    cfg = ClusterConfig(cannot_link=("event_date",))
+
+    def fields(aid: str, *dates: str) -> ArticleFields:
+        return ArticleFields(aid, event_dates=[Mention(d, d, 0, len(d)) for d in dates])
+
+    recent = conflict_keys(fields("a", "2013-08-24"))
+    with_year = conflict_keys(fields("b", "2012-08-07", "1993"))
+    with_month = conflict_keys(fields("c", "2012-08-07", "2010-02"))
+    alone = conflict_keys(fields("d", "2012-08-07"))
+    assert with_year.date_span > 365 * 18
+    assert conflict_keys(fields("e", "2012-02")).date_span == 28
+    assert conflict_keys(fields("f", "2012-12")).date_span == 30
+    assert find_conflict(recent, alone, cfg) is not None
+    assert find_conflict(recent, with_year, cfg) is None
+    assert find_conflict(recent, with_month, cfg) is None

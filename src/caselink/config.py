@@ -328,6 +328,10 @@ class ClusterConfig(_Section):
         max_component_size: a link component with more articles is split by raising its link
             threshold ``threshold_step`` bits at a time until every piece fits (bounds time and memory).
         threshold_step: how many bits the link threshold rises per step inside an oversized component.
+        density_reference: candidate pairs per link (pairs at ``threshold``) of the densest
+            training corpus: the density the scores and thresholds were set at.
+        density_weight: how many bits every scored pair loses per doubling of the run's candidate
+            pairs per link above ``density_reference`` (0 switches the correction off).
     """
 
     section: ClassVar[str] = "cluster"
@@ -344,6 +348,8 @@ class ClusterConfig(_Section):
     conflict_levels: tuple[str, ...] = _setting(())
     max_component_size: int = _setting(2000, ge=2)
     threshold_step: float = _setting(1.0, gt=0.0)
+    density_reference: float = _setting(3.0, gt=0.0)
+    density_weight: float = _setting(1.0, ge=0.0)
 
     def _cross_checks(self) -> list[str]:
         problems = []

@@ -89,3 +89,29 @@ def test_terms_comparison_is_null_without_terms_and_ranks_shared_terms() -> None
     assert comparison(a, a).level == 0
     assert comparison(a, b).similarity == 0.8
     assert comparison(a, p("d", (("bakery", 1.0),))).level == comparison.num_levels - 1
+
+
+def test_people_sharing_nobody_while_both_name_victims_is_its_own_level() -> None:
+    """Two articles naming different victims land on "different participants", not on "else"."""
+    from caselink.compare.names import people_comparison
+    from caselink.models import ArticleFields, Mention, Profile, Signature
+
+    def p(aid: str, *people: tuple[str, str | None]) -> Profile:
+        mentions = [Mention(n, n, 0, len(n), role) for n, role in people]
+        return Profile(aid, None, None, ArticleFields(aid, people=mentions), Signature(aid, b"", 0))
+
+    comparison = people_comparison()
+    labels = comparison.labels
+    victim_a = p("a", ("ann lee", "victim"), ("joe bloggs", "spokesperson"))
+    victim_b = p("b", ("mary okafor", "victim"))
+    witness_b = p("c", ("mary okafor", "witness"))
+    same = p("d", ("ann lee", None))
+    assert labels[comparison(victim_a, victim_b).level] == "different participants"
+    assert labels[comparison(victim_a, witness_b).level] == "else"
+    assert labels[comparison(victim_a, same).level] == "1 shared"
+    ps = [victim_a, victim_b, witness_b, same]
+    table = encode(ps)
+    ia, ib = np.triu_indices(len(ps), k=1)
+    matrix = compare_batch(table, ia, ib, [comparison])
+    for k, (i, j) in enumerate(zip(ia.tolist(), ib.tolist(), strict=True)):
+        assert matrix.levels[k, 0] == comparison(ps[i], ps[j]).level

@@ -145,10 +145,14 @@ def test_victim_and_suspect_with_ages_and_roles() -> None:
         "From climate change to Big Tech, the paper covers it all.",
         "The Procurator Fiscal will review the Professional Standards report.",
         "Tuesday Night Football was cancelled after the Main Street parade.",
+        "A man was shot on the Southwest Side, and taken to Maryland Shock Trauma by Life Flight.",
+        "Caption Close Image: Getty Images shows the scene; Customs Enforcement was called.",
+        "Get email notifications on Joel Currier daily! Rain fell. (Erin Hooley / Chicago Tribune)",
+        "(Reporting by Brendan O'Brien in Milwaukee; Editing by Mohammad Zargham)",
     ],
 )
 def test_places_and_organisations_are_not_people(text: str) -> None:
-    """Streets, companies, offices and events are not taken for people."""
+    """Streets, companies, offices, events and bylines or photo credits are not taken for people."""
     assert find_people(text, _article(text)) == ()
 
 

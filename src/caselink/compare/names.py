@@ -15,6 +15,7 @@ from caselink.compare.table import (
     ProfileTable,
     officer_full_names,
     officer_names,
+    participant_names,
     people_names,
 )
 from caselink.models import Profile
@@ -138,7 +139,15 @@ def _people(a: Profile, b: Profile) -> Outcome:
         return 0, similarity, "both name " + ", ".join(_display(s) for s in shared[:3]), None
     if shared:
         return 1, similarity, f"both name {_display(shared[0])}", shared[0]
-    return 2, similarity, "no other person named in both", None
+    va, vb = participant_names(a), participant_names(b)
+    if va and vb:
+        return (
+            2,
+            similarity,
+            f"different victims or suspects ({_display(va[0])}, {_display(vb[0])})",
+            None,
+        )
+    return 3, similarity, "no other person named in both", None
 
 
 def _people_batch(table: ProfileTable, ia: IntArray, ib: IntArray) -> BatchResult:
@@ -156,7 +165,10 @@ def _people_batch(table: ProfileTable, ia: IntArray, ib: IntArray) -> BatchResul
         drop = np.isin(pair * width + code, o_pair * width + o_people)
         pair, code = pair[~drop], code[~drop]
     shared = np.bincount(pair, minlength=ia.size)
-    levels = np.where(shared >= 2, 0, np.where(shared == 1, 1, 2)).astype(np.int8)
+    levels = np.where(shared >= 2, 0, np.where(shared == 1, 1, 3)).astype(np.int8)
+    # Nobody in common while both name victims or suspects: most likely two incidents.
+    participants = table.sets["participants"].counts
+    levels[(levels == 3) & (participants[ia] > 0) & (participants[ib] > 0)] = 2
     levels[(counts[ia] - o_count <= 0) | (counts[ib] - o_count <= 0)] = NULL
     freq = no_values(ia.size)
     df = np.full(ia.size, np.nan)
@@ -167,7 +179,16 @@ def _people_batch(table: ProfileTable, ia: IntArray, ib: IntArray) -> BatchResul
 
 
 def people_comparison() -> Comparison:
-    """Other people named in full (victims, witnesses, relatives): how many are shared."""
+    """Other people named in full (victims, witnesses, relatives): how many are shared.
+
+    Sharing nobody is split in two: when both articles name victims or suspects (and share no one),
+    the incidents most likely differ (``"different participants"``); otherwise reports of one case
+    often just quote different people (``"else"``).
+    """
     return Comparison(
-        "people", ("2+ shared", "1 shared", "else"), _people, _people_batch, tf_field="people"
+        "people",
+        ("2+ shared", "1 shared", "different participants", "else"),
+        _people,
+        _people_batch,
+        tf_field="people",
     )

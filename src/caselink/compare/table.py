@@ -29,6 +29,7 @@ __all__ = [
     "encode_profiles",
     "event_days",
     "officer_names",
+    "participant_names",
     "people_names",
     "regions",
 ]
@@ -49,6 +50,16 @@ def people_names(profile: Profile) -> tuple[str, ...]:
     comparison already counts, so one name never counts twice.
     """
     names = (*officer_names(profile), *profile.fields.norms("people"))
+    return tuple(dict.fromkeys(n for n in names if " " in n))
+
+
+PARTICIPANT_ROLES = frozenset({"victim", "suspect"})
+"""The roles that make a named person a participant of the incident (not a reporter or spokesperson)."""
+
+
+def participant_names(profile: Profile) -> tuple[str, ...]:
+    """Full names of the people an article names as a victim or a suspect."""
+    names = (m.norm for m in profile.fields.people if m.role in PARTICIPANT_ROLES)
     return tuple(dict.fromkeys(n for n in names if " " in n))
 
 
@@ -272,6 +283,7 @@ SET_FIELDS: Mapping[str, Callable[[Profile], Sequence[str]]] = {
     "oversight_bodies": lambda p: p.fields.norms("oversight_bodies"),
     "officers": officer_names,
     "people": people_names,
+    "participants": participant_names,
     "officer_full_names": officer_full_names,
     "cities": cities,
     "counties": counties,
