@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import xxhash
 
+from caselink._hashing import fmix64
 from caselink._types import ArticleId, PairKey
 from caselink.config import BlockingConfig
 from caselink.errors import IncompatibleSignatureError, InputError
@@ -144,15 +145,6 @@ def _hash32(text: str) -> int:
     return int(xxhash.xxh32_intdigest(text.encode("utf-8")))
 
 
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    mixed: np.ndarray = h ^ (h >> np.uint64(33))
-    return mixed
-
-
 def _band_keys(matrix: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """32-bit keys of every band of every signature row, ``(n, bands)``; the band number is mixed in."""
     n = matrix.shape[0]
@@ -162,7 +154,7 @@ def _band_keys(matrix: np.ndarray, bands: int, rows: int) -> np.ndarray:
         for j in range(rows):
             folded = folded * np.uint64(0x9E3779B97F4A7C15) + values[:, :, j]
         folded += np.arange(bands, dtype=np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
-        keys: np.ndarray = (_fmix64(folded) >> np.uint64(32)).astype(np.uint32)
+        keys: np.ndarray = (fmix64(folded) >> np.uint64(32)).astype(np.uint32)
     return keys
 
 

@@ -33,6 +33,7 @@ from caselink.models import (
     Incident,
     TimelineEntry,
     TimelineKind,
+    event_day,
 )
 
 __all__ = ["build_case", "build_cases"]
@@ -60,18 +61,6 @@ def _values(fields: ArticleFields, name: FieldName) -> tuple[str, ...]:
     return fields.norms(name)
 
 
-def _as_date(norm: str) -> dt.date | None:
-    """The day an event-date value names (a month counts as its 15th), or ``None``."""
-    try:
-        if len(norm) == 10:
-            return dt.date.fromisoformat(norm)
-        if len(norm) == 7:
-            return dt.date.fromisoformat(norm + "-15")
-    except ValueError:
-        return None
-    return None
-
-
 def _conflict(
     name: FieldName,
     value: str,
@@ -80,10 +69,10 @@ def _conflict(
 ) -> bool:
     strong = [(v, ids) for v, ids in rest if len(ids) >= config.conflict_min_support]
     if name == "event_dates":
-        chosen = _as_date(value)
+        chosen = event_day(value)
         if chosen is None:
             return False
-        days = [abs((d - chosen).days) for v, _ in strong if (d := _as_date(v)) is not None]
+        days = [abs((d - chosen).days) for v, _ in strong if (d := event_day(v)) is not None]
         return any(gap > config.event_conflict_days for gap in days)
     return name in _SINGLE_VALUED and bool(strong)
 
@@ -145,7 +134,7 @@ def _timeline(
                 article.published, article.id, kind, article.source, article.title, detail
             )
         )
-    if event is not None and (day := _as_date(event.value)) is not None:
+    if event is not None and (day := event_day(event.value)) is not None:
         source = by_id[event.article_ids[0]]
         entries.append(
             TimelineEntry(day, source.id, "event", source.source, source.title, event.value)

@@ -49,6 +49,7 @@ __all__ = [
     "Signature",
     "TimelineEntry",
     "TimelineKind",
+    "event_day",
     "pair_key",
 ]
 
@@ -424,6 +425,23 @@ class ArticleFields:
         """Return the distinct normalised values of a mention field, in first-seen order."""
         mentions: tuple[Mention, ...] = getattr(self, name)
         return tuple(dict.fromkeys(m.norm for m in mentions if m.norm))
+
+
+def event_day(norm: str) -> dt.date | None:
+    """The date an event-date norm stands for: the day, or the 15th of a month; else ``None``.
+
+    Examples:
+        >>> event_day("2020-02"), event_day("2020-02-03"), event_day("2020")
+        (datetime.date(2020, 2, 15), datetime.date(2020, 2, 3), None)
+    """
+    try:
+        if len(norm) == 10:
+            return dt.date.fromisoformat(norm)
+        if len(norm) == 7:
+            return dt.date.fromisoformat(norm + "-15")
+    except ValueError:
+        return None
+    return None
 
 
 MENTION_FIELDS: tuple[FieldName, ...] = (

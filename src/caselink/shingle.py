@@ -29,6 +29,7 @@ import numpy as np
 import xxhash
 from datasketch import MinHash
 
+from caselink._hashing import fmix32, fmix64
 from caselink.config import ShingleConfig
 from caselink.errors import IncompatibleSignatureError
 from caselink.models import CleanText, Signature
@@ -149,15 +150,6 @@ def shingle_hashes(text: str, config: ShingleConfig | None = None) -> np.ndarray
     return np.fromiter((shingle_hash(g, cfg) for g in grams), dtype=np.uint32, count=len(grams))
 
 
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    mixed: np.ndarray = h ^ (h >> np.uint64(33))
-    return mixed
-
-
 def _fast_word_hashes(texts: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
     """Distinct ``fast64`` word-shingle hashes of several texts.
 
@@ -203,7 +195,7 @@ def _fast_word_hashes(texts: Sequence[str], k: int) -> tuple[np.ndarray, np.ndar
         folded *= q
         folded += words[j : j + n_grams]
     same_text = owner[:n_grams] == owner[k - 1 :]
-    hashes = _fmix64(folded[same_text]) >> shift
+    hashes = fmix64(folded[same_text]) >> shift
     keys = (owner[:n_grams][same_text].astype(np.uint64) << shift) | hashes
     keys.sort()
     distinct = np.ones(keys.size, dtype=bool)
@@ -219,16 +211,6 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     perms = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
     a, b = (np.asarray(p, dtype=np.uint32) for p in perms)
     return a, b
-
-
-def _fmix32(hv: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer, the fixed bijection datasketch applies before permuting."""
-    hv = hv ^ (hv >> np.uint32(16))
-    hv = hv * np.uint32(0x85EBCA6B)
-    hv = hv ^ (hv >> np.uint32(13))
-    hv = hv * np.uint32(0xC2B2AE35)
-    mixed: np.ndarray = hv ^ (hv >> np.uint32(16))
-    return mixed
 
 
 def _min_permuted(mixed: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
@@ -278,7 +260,7 @@ def signature_array(hashes: np.ndarray, config: ShingleConfig | None = None) -> 
         return values
     a, b = _permutations(cfg.num_perm, cfg.seed)
     with np.errstate(over="ignore"):
-        _min_permuted(_fmix32(hashes.astype(np.uint32)), a, b, values)
+        _min_permuted(fmix32(hashes.astype(np.uint32)), a, b, values)
     return values
 
 
@@ -318,7 +300,7 @@ def signature_matrix(
         hashes, chunk_counts = _fast_word_hashes(texts[start:stop], cfg.k)
         counts[start:stop] = chunk_counts
         with np.errstate(over="ignore"):
-            _min_permuted_rows(_fmix32(hashes), chunk_counts, a, b, matrix[start:stop])
+            _min_permuted_rows(fmix32(hashes), chunk_counts, a, b, matrix[start:stop])
         start = stop
     return matrix, counts
 

@@ -9,7 +9,6 @@ agree pair by pair.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 
 import attrs
@@ -18,14 +17,13 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from caselink._types import ArticleId
-from caselink.models import Profile
+from caselink.models import Profile, event_day
 
 __all__ = [
     "ProfileTable",
     "Ragged",
     "cities",
     "counties",
-    "day_of",
     "encode_profiles",
     "event_days",
     "officer_names",
@@ -111,21 +109,9 @@ def regions(profile: Profile) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def day_of(norm: str) -> dt.date | None:
-    """The date an event-date norm stands for: a day, or the middle of a month; else ``None``."""
-    try:
-        if len(norm) == 10:
-            return dt.date.fromisoformat(norm)
-        if len(norm) == 7:
-            return dt.date.fromisoformat(norm + "-15")
-    except ValueError:
-        return None
-    return None
-
-
 def event_days(profile: Profile) -> tuple[int, ...]:
     """The distinct event dates of an article as proleptic ordinals."""
-    days = (day_of(n) for n in profile.fields.norms("event_dates"))
+    days = (event_day(n) for n in profile.fields.norms("event_dates"))
     return tuple(sorted({d.toordinal() for d in days if d is not None}))
 
 
