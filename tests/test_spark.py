@@ -120,6 +120,21 @@ def test_distributed_boilerplate_equals_local_rule(spark) -> None:
     assert spanless.by_source != local.by_source  # the day-span rule matters on this corpus
 
 
+def test_spark_resolve_edge_inputs(spark) -> None:
+    """Invalid rows are dropped and blank ids derived as locally; no text column is an InputError."""
+    from caselink.errors import InputError
+    from caselink.ingest import read_records
+    from caselink.spark import resolve as spark_resolve
+
+    rows = [("x", None), ("", "   ")]
+    local = read_records([{"id": i, "text": t} for i, t in rows]).articles
+    got = spark_resolve(spark.createDataFrame(rows, schema="id string, text string")).collect()
+    assert [r["article_id"] for r in got] == [a.id for a in local]
+    assert spark_resolve(spark.createDataFrame(rows[:1], schema="id string, text string")).isEmpty()
+    with pytest.raises(InputError, match="column 'text'"):
+        spark_resolve(spark.createDataFrame([("x",)], schema="id string"))
+
+
 def test_cli_spark_engine_without_pyspark_says_what_to_install(
     monkeypatch, example_articles: Path, tmp_path, capsys
 ) -> None:
