@@ -116,6 +116,12 @@ def run_local(corpus: Path, workers: int) -> dict[str, Any]:
     }
 
 
+_SPARK_COUNTS = frozenset(
+    ("articles", "boilerplate_sentences", "term_vocabulary", "candidate_pairs", "links")
+)
+"""Keys of `caselink.spark.resolve`'s ``stats`` that are counts, not seconds."""
+
+
 def run_spark(corpus: Path, workers: int) -> dict[str, Any]:
     from pyspark.sql import SparkSession
 
@@ -143,8 +149,9 @@ def run_spark(corpus: Path, workers: int) -> dict[str, Any]:
     spark.stop()
     return {
         "seconds": round(seconds, 2),
-        "stage_seconds": {k: round(v, 2) for k, v in stats.items() if k != "candidate_pairs"},
+        "stage_seconds": {k: round(v, 2) for k, v in stats.items() if k not in _SPARK_COUNTS},
         "candidate_pairs": int(stats.get("candidate_pairs", -1)),
+        "counts": {k: int(v) for k, v in stats.items() if k in _SPARK_COUNTS},
         "assignments": assignments,
     }
 

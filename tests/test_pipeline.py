@@ -89,3 +89,33 @@ def test_rejects_carried_into_resolution(tmp_path) -> None:
     resolution = resolve(read_articles(path))
     assert [a.id for a in resolution.articles] == ["a"]
     assert [r.line for r in resolution.rejects] == [2]
+
+
+def test_link_profiles_ignores_order_and_matches_resolve(example_articles) -> None:
+    """`link_profiles` on shuffled profiles gives the same scored pairs as `resolve` on the corpus."""
+    import random
+
+    from caselink.config import Config
+    from caselink.extract import extract_fields
+    from caselink.models import Profile
+    from caselink.normalize import clean_text, find_boilerplate
+    from caselink.pipeline import link_profiles
+    from caselink.shingle import signatures
+    from caselink.terms import fit_terms, term_vectors
+
+    cfg = Config(progress=False)
+    ordered = sorted(read_articles(example_articles).articles, key=lambda a: a.id)
+    rules = find_boilerplate(ordered, cfg.normalize)
+    cleaned = [clean_text(a, rules, cfg.normalize) for a in ordered]
+    sigs = signatures(cleaned, cfg.shingle)
+    vectors = term_vectors(cleaned, fit_terms(cleaned, cfg.terms), [a.title for a in ordered])
+    profiles = [
+        Profile(a.id, a.published, a.source, extract_fields(a, cfg.extract), s, v)
+        for a, s, v in zip(ordered, sigs, vectors, strict=True)
+    ]
+    random.Random(5).shuffle(profiles)
+    linked = link_profiles(profiles, cfg)
+    local = resolve(ordered, cfg)
+    assert linked.pairs == list(local.pairs)
+    assert len(linked.candidates) == local.manifest["counts"]["candidate_pairs"] > 0
+    assert set(linked.timings_s) == {"blocking", "compare", "score"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import random
@@ -12,10 +11,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import networkx as nx
 import pytest
 
 from caselink import Config, __version__, read_articles, resolve
+from caselink.config import NormalizeConfig
+from caselink.models import Article
 
 pytestmark = pytest.mark.spark
 
@@ -92,29 +92,47 @@ def test_spark_engine_equals_local_on_example_corpus(
     assert manifest["stats"]["candidate_pairs"] == local.manifest["counts"]["candidate_pairs"]
 
 
-def test_large_star_small_star_components_equal_networkx(spark) -> None:
-    """Iterative large-star/small-star joins find the same components as networkx, min id first."""
-    from caselink.spark import _components
+def test_distributed_boilerplate_equals_local_rule(spark) -> None:
+    """Boilerplate counted by Spark equals `find_boilerplate`: outlets, day spans, missing outlets."""
+    from caselink.normalize import find_boilerplate
+    from caselink.spark import ARTICLE_COLUMNS, _boilerplate
 
-    rng = random.Random(7)
-    nodes = [f"n{i:03d}" for i in range(120)]
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    # A long chain (many label-propagation rounds), a star, and random sparse edges.
-    graph.add_edges_from(itertools.pairwise(nodes[:25]))
-    graph.add_edges_from((nodes[60], n) for n in nodes[61:70])
-    for _ in range(30):
-        graph.add_edge(*rng.sample(nodes[70:], 2))
-    edges = sorted((min(u, v), max(u, v)) for u, v in graph.edges)
-    frame = spark.createDataFrame(edges, schema="a string, b string")
-    got = {r["article_id"]: r["component"] for r in _components(frame).collect()}
-    want = {
-        n: min(component)
-        for component in nx.connected_components(graph)
-        if len(component) > 1
-        for n in component
-    }
-    assert got == want
+    rng = random.Random(3)
+    notice = "Support our journalism for only one pound a week today."
+    wire = "Reporting by the wire service desk, edited for this site."
+    story = "The officer was dismissed at the end of a long hearing."
+    syndicated = "A spokesperson said the inquiry would report within weeks."
+    rows = []
+    for i in range(40):
+        source = rng.choice(["echo", "post", "herald", "star", "mail", "times", None])
+        day = rng.choice([None, *(f"2023-0{m}-1{d}" for m in (1, 2, 5) for d in (0, 5))])
+        body = " ".join(rng.sample([notice, wire, story, f"Item {i} is unique to this one."], 3))
+        if day is not None and day.startswith("2023-01"):
+            body += " " + syndicated  # many outlets, but within 14 days: one story, kept
+        rows.append((f"a{i:02d}", f"Title {i}", body, day, source, None))
+    articles = [Article.from_mapping(dict(zip(ARTICLE_COLUMNS, r, strict=True))) for r in rows]
+    local = find_boilerplate(articles)
+    spanless = find_boilerplate(articles, NormalizeConfig(boilerplate_min_span_days=0))
+    frame = spark.createDataFrame(rows, schema=", ".join(f"{c} string" for c in ARTICLE_COLUMNS))
+    got = _boilerplate(frame, Config())
+    assert got.by_source == local.by_source
+    assert local.size > 0
+    assert spanless.by_source != local.by_source  # the day-span rule matters on this corpus
+
+
+def test_spark_resolve_edge_inputs(spark) -> None:
+    """Invalid rows are dropped and blank ids derived as locally; no text column is an InputError."""
+    from caselink.errors import InputError
+    from caselink.ingest import read_records
+    from caselink.spark import resolve as spark_resolve
+
+    rows = [("x", None), ("", "   ")]
+    local = read_records([{"id": i, "text": t} for i, t in rows]).articles
+    got = spark_resolve(spark.createDataFrame(rows, schema="id string, text string")).collect()
+    assert [r["article_id"] for r in got] == [a.id for a in local]
+    assert spark_resolve(spark.createDataFrame(rows[:1], schema="id string, text string")).isEmpty()
+    with pytest.raises(InputError, match="column 'text'"):
+        spark_resolve(spark.createDataFrame([("x",)], schema="id string"))
 
 
 def test_cli_spark_engine_without_pyspark_says_what_to_install(

@@ -24,6 +24,7 @@ from caselink.models import Article, CleanText
 
 __all__ = [
     "Boilerplate",
+    "boilerplate_keys",
     "clean_text",
     "find_boilerplate",
     "normalize_text",
@@ -117,6 +118,24 @@ class Boilerplate:
         return sum(len(v) for v in self.by_source.values())
 
 
+def boilerplate_keys(text: str, config: NormalizeConfig | None = None) -> set[str]:
+    """Return the keys of the sentences of ``text`` that `find_boilerplate` counts.
+
+    A key is the sentence lower-cased with tidy spaces; sentences shorter than
+    ``boilerplate_min_chars`` and generic notices (removed anyway) are left out.
+
+    Examples:
+        >>> sorted(boilerplate_keys("Support  us for only one pound a week. Hi."))
+        ['support us for only one pound a week.']
+    """
+    cfg = config or NormalizeConfig()
+    return {
+        _sentence_key(s)
+        for s in sentences(normalize_text(text))
+        if len(s) >= cfg.boilerplate_min_chars and _GENERIC.match(s) is None
+    }
+
+
 def find_boilerplate(
     articles: Iterable[Article], config: NormalizeConfig | None = None
 ) -> Boilerplate:
@@ -144,11 +163,7 @@ def find_boilerplate(
     span_in_source: dict[tuple[str | None, str], list[int]] = {}
     span_overall: dict[str, list[int]] = {}
     for article in articles:
-        keys = {
-            _sentence_key(s)
-            for s in sentences(normalize_text(article.text))
-            if len(s) >= cfg.boilerplate_min_chars and _GENERIC.match(s) is None
-        }
+        keys = boilerplate_keys(article.text, cfg)
         per_source[article.source].update(keys)
         day = article.published.toordinal() if article.published else None
         for key in keys:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 
 from caselink import __version__
@@ -58,7 +59,7 @@ from caselink.score import (
 from caselink.shingle import signature_scheme, signatures
 from caselink.terms import fit_terms, term_vectors
 
-__all__ = ["resolve"]
+__all__ = ["LinkedProfiles", "link_profiles", "resolve"]
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +154,90 @@ def _pool(cfg: Config, desc: str) -> dict[str, Any]:
     return {"workers": cfg.workers, "progress": cfg.progress, "desc": desc}
 
 
+@attrs.frozen
+class LinkedProfiles:
+    """The pairwise stages' output for a set of profiles (see `link_profiles`).
+
+    Attributes:
+        candidates: the candidate pairs from blocking.
+        pairs: every candidate, compared and scored.
+        model: the scoring model used (the given one, or the default, fitted on the run with EM
+            when ``score.fit == "em"``).
+        frequencies: the term frequencies behind the TF adjustment.
+        timings_s: seconds of the ``blocking``, ``compare`` and ``score`` stages.
+    """
+
+    candidates: list[CandidatePair]
+    pairs: list[ScoredPair]
+    model: MatchModel
+    frequencies: Mapping[str, Mapping[str, float]]
+    timings_s: dict[str, float]
+
+
+def link_profiles(
+    profiles: Iterable[Profile], config: Config | None = None, *, model: MatchModel | None = None
+) -> LinkedProfiles:
+    """Block, compare and score articles given by their profiles, as `resolve` does.
+
+    The pairwise part of `resolve`, for engines that build the profiles elsewhere (the Spark
+    engine builds them on executors). Profiles are taken in id order, whatever the input order.
+
+    Args:
+        profiles: one profile per article (ids unique).
+        config: the run's configuration.
+        model: a fitted scoring model; the built-in default model when omitted.
+
+    Returns:
+        The candidates, the scored pairs, the model and the stage timings.
+
+    Examples:
+        >>> linked = link_profiles([])
+        >>> linked.candidates, linked.pairs
+        ([], [])
+    """
+    cfg = config or Config()
+    timer = _Timer()
+    ordered = sorted(profiles, key=lambda p: p.article_id)
+    by_id = {p.article_id: p for p in ordered}
+    with timer.stage("blocking"):
+        candidates = block_candidates(ordered, cfg.blocking)
+    with timer.stage("compare"):
+        comparisons = default_comparisons(cfg.compare)
+        table = encode(ordered)
+        row = table.index()
+        rows_a = np.array([row[c.a] for c in candidates], dtype=np.int64)
+        rows_b = np.array([row[c.b] for c in candidates], dtype=np.int64)
+        matrix = compare_batch(table, rows_a, rows_b, comparisons, workers=cfg.workers)
+    with timer.stage("score"):
+        level_labels = {c.name: c.labels for c in comparisons}
+        if model is not None:
+            fitted = model
+        else:
+            fitted = default_model(level_labels, cfg.score)
+            if cfg.score.fit == "em":
+                ra, rb = random_pairs(table.size, cfg.score.random_pairs, cfg.score.seed)
+                random_levels = compare_batch(table, ra, rb, comparisons).levels
+                fitted = fit_run_model(
+                    matrix.names,
+                    level_labels,
+                    matrix.levels,
+                    random_levels,
+                    fitted,
+                    config=cfg.score,
+                )
+        frequencies = term_frequencies(table, comparisons)
+        scored = _scored_pairs(
+            candidates,
+            by_id,
+            comparisons,
+            matrix,
+            model=fitted,
+            frequencies=frequencies,
+            cfg=cfg,
+        )
+    return LinkedProfiles(candidates, scored, fitted, frequencies, timer.seconds)
+
+
 def resolve(
     articles: Ingested | Iterable[Article | Mapping[str, Any]],
     config: Config | None = None,
@@ -202,42 +287,14 @@ def resolve(
         a.id: Profile(a.id, a.published, a.source, f, s, v)
         for a, f, s, v in zip(ordered, fields, sigs, term_vecs, strict=True)
     }
-    with timer.stage("blocking"):
-        candidates = block_candidates(list(profiles.values()), cfg.blocking)
-    with timer.stage("compare"):
-        comparisons = default_comparisons(cfg.compare)
-        table = encode([profiles[a.id] for a in ordered])
-        row = table.index()
-        rows_a = np.array([row[c.a] for c in candidates], dtype=np.int64)
-        rows_b = np.array([row[c.b] for c in candidates], dtype=np.int64)
-        matrix = compare_batch(table, rows_a, rows_b, comparisons, workers=cfg.workers)
-    with timer.stage("score"):
-        level_labels = {c.name: c.labels for c in comparisons}
-        if model is not None:
-            fitted = model
-        else:
-            fitted = default_model(level_labels, cfg.score)
-            if cfg.score.fit == "em":
-                ra, rb = random_pairs(table.size, cfg.score.random_pairs, cfg.score.seed)
-                random_levels = compare_batch(table, ra, rb, comparisons).levels
-                fitted = fit_run_model(
-                    matrix.names,
-                    level_labels,
-                    matrix.levels,
-                    random_levels,
-                    fitted,
-                    config=cfg.score,
-                )
-        frequencies = term_frequencies(table, comparisons)
-        scored = _scored_pairs(
-            candidates,
-            profiles,
-            comparisons,
-            matrix,
-            model=fitted,
-            frequencies=frequencies,
-            cfg=cfg,
-        )
+    linked = link_profiles(list(profiles.values()), cfg, model=model)
+    timer.seconds.update(linked.timings_s)
+    candidates, scored, fitted, frequencies = (
+        linked.candidates,
+        linked.pairs,
+        linked.model,
+        linked.frequencies,
+    )
     with timer.stage("cluster"):
         clustering = cluster_articles(
             [a.id for a in ordered], scored, cfg.cluster, profiles=profiles
