@@ -13,8 +13,10 @@ import importlib.metadata
 import logging
 import platform
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
+
+import attrs
 
 from caselink import __version__
 from caselink.blocking import block_candidates, blocking_stats, lsh_params
@@ -24,12 +26,12 @@ from caselink.compare import compare_pairs, default_comparisons
 from caselink.config import Config
 from caselink.extract import extract_fields
 from caselink.ingest import Ingested, read_records
-from caselink.models import Article, Profile, Resolution
-from caselink.normalize import clean_text, find_boilerplate
+from caselink.models import Article, ArticleFields, CleanText, Profile, Resolution
+from caselink.normalize import Boilerplate, clean_text, find_boilerplate
 from caselink.score import MatchModel, default_model, score_pairs
 from caselink.shingle import signature
 
-__all__ = ["resolve"]
+__all__ = ["FittedState", "fit_state", "profile_articles", "resolve"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +58,68 @@ def _versions() -> dict[str, str]:
     return versions
 
 
+@attrs.frozen
+class FittedState:
+    """The corpus-level state fitted once and then held fixed: what makes runs repeatable and incremental.
+
+    `resolve` fits it from the articles it is given; the case store fits it on its first batch (or
+    takes one supplied) and keeps it, so that adding a corpus in batches ends where one `resolve`
+    with the same state ends.
+
+    Attributes:
+        boilerplate: the sentences removed before matching.
+        model: the scoring model.
+        terms: the term model for rare-term vectors (document frequencies), as JSON-ready data;
+            empty until a term model is in use.
+    """
+
+    boilerplate: Boilerplate
+    model: MatchModel
+    terms: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
+
+
+def fit_state(
+    articles: Iterable[Article], config: Config | None = None, *, model: MatchModel | None = None
+) -> FittedState:
+    """Fit the corpus-level state on ``articles``: boilerplate, and the model unless one is given.
+
+    Examples:
+        >>> state = fit_state([Article("a", "", "Some text.")])
+        >>> state.boilerplate.size
+        0
+    """
+    cfg = config or Config()
+    ordered = sorted(articles, key=lambda a: a.id)
+    boilerplate = find_boilerplate(ordered, cfg.normalize)
+    labels = {c.name: c.labels for c in default_comparisons(cfg.compare)}
+    return FittedState(boilerplate, model or default_model(labels, cfg.score))
+
+
+def profile_articles(
+    articles: Sequence[Article], state: FittedState, config: Config | None = None
+) -> tuple[list[CleanText], list[ArticleFields], dict[str, Profile]]:
+    """Run the per-article stages (clean, extract, shingle) under a fixed state.
+
+    Returns:
+        The cleaned texts and fields in the order of ``articles``, and the profiles by article id.
+    """
+    cfg = config or Config()
+    cleaned = [clean_text(a, state.boilerplate, cfg.normalize) for a in articles]
+    fields = [extract_fields(a, cfg.extract) for a in articles]
+    signatures = [signature(c, cfg.shingle) for c in cleaned]
+    profiles = {
+        a.id: Profile(a.id, a.published, a.source, f, s)
+        for a, f, s in zip(articles, fields, signatures, strict=True)
+    }
+    return cleaned, fields, profiles
+
+
 def resolve(
     articles: Ingested | Iterable[Article | Mapping[str, Any]],
     config: Config | None = None,
     *,
     model: MatchModel | None = None,
+    state: FittedState | None = None,
 ) -> Resolution:
     """Resolve articles into cases.
 
@@ -69,6 +128,8 @@ def resolve(
             (mappings are validated; bad ones become rejects).
         config: the run's configuration; the defaults work out of the box.
         model: a fitted scoring model; the built-in default model when omitted.
+        state: a fixed corpus-level state (boilerplate, model, term model), e.g. a case store's
+            `CaseStore.state`; fitted from ``articles`` when omitted. ``model`` wins over its model.
 
     Returns:
         The cases, the scored pairs behind them, the rejects and the run manifest.
@@ -88,7 +149,9 @@ def resolve(
         batch = articles if isinstance(articles, Ingested) else read_records(articles)
         ordered = sorted(batch.articles, key=lambda a: a.id)
     with timer.stage("normalize"):
-        boilerplate = find_boilerplate(ordered, cfg.normalize)
+        boilerplate = (
+            state.boilerplate if state is not None else find_boilerplate(ordered, cfg.normalize)
+        )
         cleaned = [clean_text(a, boilerplate, cfg.normalize) for a in ordered]
     with timer.stage("extract"):
         fields = [extract_fields(a, cfg.extract) for a in ordered]
@@ -104,7 +167,11 @@ def resolve(
         comparisons = default_comparisons(cfg.compare)
         vectors = compare_pairs(candidates, profiles, cfg.compare)
     with timer.stage("score"):
-        fitted = model or default_model({c.name: c.labels for c in comparisons}, cfg.score)
+        fitted = (
+            model
+            or (state.model if state is not None else None)
+            or default_model({c.name: c.labels for c in comparisons}, cfg.score)
+        )
         scored = score_pairs(vectors, fitted)
     with timer.stage("cluster"):
         incidents = cluster_incidents([a.id for a in ordered], scored, cfg.cluster)
