@@ -71,6 +71,7 @@ from caselink.ingest import Ingested, read_records
 from caselink.models import (
     Article,
     ArticleFields,
+    CandidatePair,
     Case,
     ComparisonVector,
     FieldComparison,
@@ -881,37 +882,109 @@ class CaseStore:
         changed = sorted([*new, *updated], key=lambda a: a.id)
         fields, profiles = self._profile(changed, state)
         # Updated articles leave the index and the pair graph; they come back re-profiled below.
-        old_case_of_updated: dict[ArticleId, CaseId] = {}
-        for article in updated:
-            seq = known[article.id][0]
-            old_case_of_updated[article.id] = self._case_id_of(article.id)
-            for statement in (
-                "DELETE FROM lsh WHERE seq = ?",
-                "DELETE FROM keys WHERE seq = ?",
-                "DELETE FROM pairs WHERE a = ?",
-                "DELETE FROM pairs WHERE b = ?",
-                "DELETE FROM links WHERE x = ?",
-                "DELETE FROM links WHERE y = ?",
-            ):
-                db.execute(statement, (seq,))
+        old_case_of_updated = {a.id: self._case_id_of(a.id) for a in updated}
+        updated_seqs = {known[a.id][0] for a in updated}
+        restart, touched = self._forget(updated_seqs)
         # Query: every stored article sharing a band bucket or a field key with a changed one.
         bands = {a.id: self._band_keys(p) for a, p in zip(changed, profiles, strict=True)}
         keys = {a.id: self._field_keys(p) for a, p in zip(changed, profiles, strict=True)}
+        touched.update(k for v in keys.values() for k in v)
         neighbours = self._members("lsh", "bucket", {k for v in bands.values() for k in v})
-        neighbours |= self._members("keys", "key", {k for v in keys.values() for k in v})
-        neighbours -= {known[a.id][0] for a in updated}
+        neighbours |= self._members("keys", "key", touched)
+        neighbours -= updated_seqs
         region = self._load_profiles(neighbours)
         by_id = {p.article_id: p for p in region.values()}
         by_id.update({p.article_id: p for p in profiles})
         changed_ids = {a.id for a in changed}
-        candidates = [
-            c
-            for c in block_candidates(list(by_id.values()), self.config.blocking)
-            if c.a in changed_ids or c.b in changed_ids
-        ]
-        vectors = compare_pairs(candidates, by_id, self.config.compare)
+        candidates = block_candidates(list(by_id.values()), self.config.blocking)
+        fresh = [c for c in candidates if c.a in changed_ids or c.b in changed_ids]
+        seq_of = {p.article_id: s for s, p in region.items()}
+        gained, lost = self._recheck_old_pairs(region, candidates, changed_ids, touched)
+        vectors = compare_pairs([*fresh, *gained], by_id, self.config.compare)
         scored = score_pairs(vectors, state.model)
-        # Insert: articles, index entries, pairs and links.
+        self._write_articles(changed, fields, profiles, known, change.batch)
+        for chunk in _chunks(sorted(changed_ids)):
+            marks = ",".join("?" * len(chunk))
+            seq_of.update(
+                db.execute(f"SELECT id, seq FROM articles WHERE id IN ({marks})", tuple(chunk))
+            )
+        db.executemany(
+            "INSERT OR IGNORE INTO lsh VALUES (?, ?)",
+            [(k, seq_of[aid]) for aid, ks in bands.items() for k in ks],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO keys VALUES (?, ?)",
+            [(k, seq_of[aid]) for aid, ks in keys.items() for k in ks],
+        )
+        for x, y in lost:
+            db.execute("DELETE FROM pairs WHERE a = ? AND b = ?", (x, y))
+            db.execute(
+                "DELETE FROM links WHERE (x = ? AND y = ?) OR (x = ? AND y = ?)", (x, y, y, x)
+            )
+            restart.update((x, y))
+        threshold = self.config.cluster.threshold
+        pair_rows = []
+        link_rows = []
+        for vector, pair in zip(vectors, scored, strict=True):
+            x, y = sorted((seq_of[pair.a], seq_of[pair.b]))
+            levels = bytes(c.level + 1 for c in vector.comparisons)
+            pair_rows.append(
+                (x, y, pair.match_weight, pair.probability, levels, ",".join(pair.rules))
+            )
+            if pair.probability >= threshold:
+                link_rows += [(x, y), (y, x)]
+        db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?)", pair_rows)
+        db.executemany("INSERT OR IGNORE INTO links VALUES (?, ?)", link_rows)
+        for article in updated:
+            detail = {
+                "article_id": article.id,
+                "old_hash": known[article.id][1],
+                "new_hash": article.content_hash,
+            }
+            cid = old_case_of_updated[article.id]
+            self._record(change, "update", cid, [cid], detail)
+        start = {seq_of[aid] for aid in changed_ids} | restart
+        self._recluster(start, scored, change)
+        return len(scored)
+
+    def _forget(self, seqs: set[int]) -> tuple[set[int], set[int]]:
+        """Take updated articles out of the index and the pair graph (they return re-profiled).
+
+        Returns:
+            Their former link partners (to re-cluster) and their former field keys (changed blocks).
+        """
+        db = self._db
+        restart: set[int] = set()
+        touched: set[int] = set()
+        for seq, old in self._load_profiles(seqs).items():
+            old_keys = self._field_keys(old)
+            touched.update(old_keys)
+            db.executemany(
+                "DELETE FROM lsh WHERE bucket = ? AND seq = ?",
+                [(k, seq) for k in self._band_keys(old)],
+            )
+            db.executemany(
+                "DELETE FROM keys WHERE key = ? AND seq = ?", [(k, seq) for k in old_keys]
+            )
+            partners = [r[0] for r in db.execute("SELECT y FROM links WHERE x = ?", (seq,))]
+            restart.update(partners)
+            db.executemany(
+                "DELETE FROM links WHERE (x = ? AND y = ?) OR (x = ? AND y = ?)",
+                [(seq, y, y, seq) for y in partners],
+            )
+            db.execute("DELETE FROM pairs WHERE a = ?", (seq,))
+            db.execute("DELETE FROM pairs WHERE b = ?", (seq,))
+        return restart, touched
+
+    def _write_articles(
+        self,
+        changed: Sequence[Article],
+        fields: Sequence[ArticleFields],
+        profiles: Sequence[Profile],
+        known: Mapping[ArticleId, tuple[int, str]],
+        batch: int,
+    ) -> None:
+        db = self._db
         for article, f, profile in zip(changed, fields, profiles, strict=True):
             row = (
                 article.content_hash,
@@ -932,49 +1005,57 @@ class CaseStore:
                 db.execute(
                     "INSERT INTO articles (content_hash, published, source, body, fields, sig, shingles, "
                     "id, case_id, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?)",
-                    (*row, article.id, change.batch),
+                    (*row, article.id, batch),
                 )
-        seq_of = {p.article_id: s for s, p in region.items()}
-        for chunk in _chunks(sorted(changed_ids)):
+
+    def _recheck_old_pairs(
+        self,
+        region: Mapping[int, Profile],
+        candidates: Sequence[CandidatePair],
+        changed_ids: set[ArticleId],
+        touched: set[int],
+    ) -> tuple[list[CandidatePair], list[tuple[int, int]]]:
+        """Find stored pairs a batch run would no longer propose, and unstored ones it now would.
+
+        Blocks that changed (``touched`` keys) are complete in the region, so `block_candidates` on
+        the region is exact for any two stored articles whose shared keys all changed; pairs that also
+        share an unchanged block keep their stored status. This matters only for blocks large enough to
+        be capped, where new members push stored articles apart.
+
+        Returns:
+            The candidate pairs to compare now, and the ``(a, b)`` seqs of stored pairs to drop.
+        """
+        if not touched:
+            return [], []
+        keys_of = {seq: set(self._field_keys(p)) for seq, p in region.items()}
+        seq_of = {p.article_id: seq for seq, p in region.items()}
+        proposed = {
+            tuple(sorted((seq_of[c.a], seq_of[c.b]))): c
+            for c in candidates
+            if c.a not in changed_ids and c.b not in changed_ids
+        }
+        stored: set[tuple[int, int]] = set()
+        inside = set(region)
+        for chunk in _chunks(sorted(inside)):
             marks = ",".join("?" * len(chunk))
-            seq_of.update(
-                db.execute(f"SELECT id, seq FROM articles WHERE id IN ({marks})", tuple(chunk))
+            stored.update(
+                (a, b)
+                for a, b in self._db.execute(
+                    f"SELECT a, b FROM pairs WHERE a IN ({marks})", tuple(chunk)
+                )
+                if b in inside
             )
-        db.executemany(
-            "INSERT OR IGNORE INTO lsh VALUES (?, ?)",
-            [(k, seq_of[aid]) for aid, ks in bands.items() for k in ks],
-        )
-        db.executemany(
-            "INSERT OR IGNORE INTO keys VALUES (?, ?)",
-            [(k, seq_of[aid]) for aid, ks in keys.items() for k in ks],
-        )
-        threshold = self.config.cluster.threshold
-        pair_rows = []
-        link_rows = []
-        for vector, pair in zip(vectors, scored, strict=True):
-            x, y = sorted((seq_of[pair.a], seq_of[pair.b]))
-            levels = bytes(c.level + 1 for c in vector.comparisons)
-            pair_rows.append(
-                (x, y, pair.match_weight, pair.probability, levels, ",".join(pair.rules))
-            )
-            if pair.probability >= threshold:
-                link_rows += [(x, y), (y, x)]
-        db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?)", pair_rows)
-        db.executemany("INSERT OR IGNORE INTO links VALUES (?, ?)", link_rows)
-        for article in updated:
-            self._record(
-                change,
-                "update",
-                old_case_of_updated[article.id],
-                [old_case_of_updated[article.id]],
-                {
-                    "article_id": article.id,
-                    "old_hash": known[article.id][1],
-                    "new_hash": article.content_hash,
-                },
-            )
-        self._recluster({seq_of[aid] for aid in changed_ids}, scored, change)
-        return len(scored)
+        gained: list[CandidatePair] = []
+        lost: list[tuple[int, int]] = []
+        for pair in sorted(stored | set(proposed)):
+            shared = keys_of[pair[0]] & keys_of[pair[1]]
+            if not shared or not shared <= touched:
+                continue
+            if pair in stored and pair not in proposed:
+                lost.append((pair[0], pair[1]))
+            elif pair in proposed and pair not in stored:
+                gained.append(proposed[pair])
+        return gained, lost
 
     # ------------------------------------------------------------------ re-clustering
 
