@@ -213,6 +213,13 @@ def _profile_chunk(
     return fields, [profiles[a.id] for a in articles]
 
 
+def _profile_rows(
+    rows: Sequence[tuple[Any, ...]], state: FittedState, config: Config
+) -> tuple[list[ArticleFields], list[Profile]]:
+    """`_profile_chunk` in a worker process: articles travel as plain tuples (``meta`` is never linked on)."""
+    return _profile_chunk([Article(*row) for row in rows], state, config)
+
+
 @attrs.frozen
 class CaseSummary:
     """One stored case in brief (the full record with provenance comes from `CaseStore.case`).
@@ -733,11 +740,12 @@ class CaseStore:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self._workers)
         size = -(-len(articles) // (self._workers * 4))
-        parts = [articles[i : i + size] for i in range(0, len(articles), size)]
+        rows = [(a.id, a.title, a.text, a.published, a.source, a.url) for a in articles]
+        parts = [rows[i : i + size] for i in range(0, len(rows), size)]
         fields: list[ArticleFields] = []
         profiles: list[Profile] = []
         for f, p in self._pool.map(
-            _profile_chunk, parts, [state] * len(parts), [self.config] * len(parts)
+            _profile_rows, parts, [state] * len(parts), [self.config] * len(parts)
         ):
             fields.extend(f)
             profiles.extend(p)
