@@ -449,3 +449,62 @@ def test_history_event_describe_reads_well(tmp_path) -> None:
         assert all(e.case_id in line for e, line in zip(events, lines, strict=True))
         assert any("absorbed" in line for line in lines)
         assert attrs.asdict(events[0])["kind"] == "create"
+
+
+def test_two_handles_share_the_first_fitted_state(tmp_path) -> None:
+    """A second handle opened before the first add picks up the state the first handle fitted."""
+    path = tmp_path / "s.db"
+    with CaseStore.open(path) as first, CaseStore.open(path) as second:
+        first.add(_EXAMPLE[:20])
+        second.add(_EXAMPLE[20:])
+        assert second.state is not None
+        assert second.state.boilerplate == first.state.boilerplate
+        assert len(second) == len(_EXAMPLE)
+
+
+def test_rolled_back_first_add_leaves_no_state(tmp_path, monkeypatch) -> None:
+    """When the first add fails, the state it fitted is rolled back with it."""
+    with CaseStore.open(tmp_path / "s.db") as store:
+
+        def boom(*_args, **_kwargs):
+            msg = "no"
+            raise RuntimeError(msg)
+
+        monkeypatch.setattr(store, "_recluster", boom)
+        with pytest.raises(RuntimeError):
+            store.add(_EXAMPLE[:5])
+        assert store.state is None
+        monkeypatch.undo()
+        store.add(_EXAMPLE[5:10])
+        assert store.state is not None
+        assert store.state.boilerplate == fit_state(_EXAMPLE[5:10]).boilerplate
+
+
+@settings(max_examples=15)
+@given(
+    st.permutations(_EXAMPLE).map(lambda arts: list(arts[:20])),
+    st.lists(
+        st.tuples(st.integers(0, 19), st.integers(0, len(_EXAMPLE) - 1)), min_size=1, max_size=6
+    ),
+    st.sampled_from((2, 50)),
+)
+def test_updates_end_in_the_batch_partition_of_the_final_versions(articles, edits, cap) -> None:
+    """After updates (same id, new content), the store's partition is that of resolve on the final versions."""
+    config = Config(blocking=BlockingConfig(max_block_size=cap, neighbours_in_large_blocks=1))
+    final = {a.id: a for a in articles}
+    with tempfile.TemporaryDirectory() as tmp, CaseStore.open(Path(tmp) / "s.db", config) as store:
+        store.add(articles[:10])
+        store.add(articles[10:])
+        for target, donor in edits:
+            old = articles[target]
+            new = attrs.evolve(
+                final[old.id],
+                title=_EXAMPLE[donor].title,
+                text=_EXAMPLE[donor].text,
+                published=_EXAMPLE[donor].published,
+            )
+            final[old.id] = new
+            store.add([new])
+        expected = resolve(list(final.values()), config, state=store.state)
+        assert _partition(store.assignments()) == {frozenset(c.article_ids) for c in expected.cases}
+        assert {a.id: a.text for a in store.articles()} == {k: v.text for k, v in final.items()}

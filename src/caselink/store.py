@@ -14,7 +14,10 @@ recorded in the store. New articles go through the same public stage functions a
 the store (query), every stored article sharing one joins the *region*, and `block_candidates` on the
 region gives the candidate pairs of the new articles (every block holding a new article is complete
 in the region, so capped blocks behave as in a batch run). Only new-vs-existing and new-vs-new pairs
-are compared and scored; then the buckets, keys and pairs are inserted. Clustering is redone only for
+are compared and scored; then the buckets, keys and pairs are inserted. A block that grew past
+``max_block_size`` may push two stored articles out of each other's neighbourhood; pairs of stored
+articles whose shared blocks all changed are therefore re-decided from the same `block_candidates`
+call and dropped or added as a batch run would. Clustering is redone only for
 the connected components (of links, pairs at or above the cluster threshold) that hold a new or
 changed article, closed under current case membership, by calling `cluster_incidents` on those
 articles and every stored pair among them. This equals a batch run whenever clustering never joins
@@ -832,10 +835,17 @@ class CaseStore:
         except sqlite3.Error as error:
             msg = f"cannot start a write on {str(self.path)!r}: {error}"
             raise StoreError(msg) from error
+        state_before = self._state
         try:
+            if self._state is None:
+                # Another process may have made the first add since this store was opened.
+                row = self._db.execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
+                if row is not None:
+                    self._state = _state_from_json(json.loads(row[0]))
             report = self._add(given, batch.rejects, start)
         except BaseException:
             self._db.execute("ROLLBACK")
+            self._state = state_before
             raise
         try:
             self._db.execute("COMMIT")
