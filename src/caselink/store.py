@@ -312,7 +312,8 @@ class AddReport:
         assignments: the case id of every article of the batch (new, updated or unchanged).
         seconds: wall time of the add.
         timings: seconds per phase: ``profile`` (clean, extract, shingle), ``query`` (index look-up
-            and loading the region), ``block``, ``compare_score``, ``write`` and ``recluster``.
+            and loading the region), ``block``, ``compare_score``, ``write`` and ``recluster``;
+            ``prepare`` (id look-up, and fitting the state on a first batch).
     """
 
     batch: int | None
@@ -920,7 +921,7 @@ class CaseStore:
             )
         state = self._state
         changed = sorted([*new, *updated], key=lambda a: a.id)
-        change.lap("write")
+        change.lap("prepare")
         fields, profiles = self._profile(changed, state)
         change.lap("profile")
         # Updated articles leave the index and the pair graph; they come back re-profiled below.
