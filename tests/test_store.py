@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caselink import Article, Config, StoreError, read_articles, resolve
+from caselink import store as store_module
 from caselink.cli import main
 from caselink.config import BlockingConfig, ClusterConfig
 from caselink.pipeline import fit_state
@@ -508,3 +509,21 @@ def test_updates_end_in_the_batch_partition_of_the_final_versions(articles, edit
         expected = resolve(list(final.values()), config, state=store.state)
         assert _partition(store.assignments()) == {frozenset(c.article_ids) for c in expected.cases}
         assert {a.id: a.text for a in store.articles()} == {k: v.text for k, v in final.items()}
+
+
+def test_worker_processes_change_nothing(tmp_path, monkeypatch) -> None:
+    """Adds split over two worker processes give exactly the cases and history of one process."""
+    monkeypatch.setattr(store_module, "_PARALLEL_ARTICLES", 2)
+    monkeypatch.setattr(store_module, "_PARALLEL_PAIRS", 2)
+    outcomes = []
+    for workers in (1, 2):
+        with CaseStore.open(tmp_path / f"w{workers}.db", workers=workers) as store:
+            for i in range(0, len(_EXAMPLE), 13):
+                store.add(_EXAMPLE[i : i + 13])
+            history = [
+                (e.kind, e.case_id, dict(e.detail))
+                for c in store.cases()
+                for e in store.history(c.case_id)
+            ]
+            outcomes.append((store.assignments(), history))
+    assert outcomes[0] == outcomes[1]

@@ -1,7 +1,7 @@
 """The ``caselink`` command.
 
     caselink resolve INPUT [INPUT ...] --out DIR [--config FILE] [--quiet]
-    caselink add --db cases.db INPUT [INPUT ...] [--config FILE]
+    caselink add --db cases.db INPUT [INPUT ...] [--config FILE] [--workers N]
     caselink cases --db cases.db [--since DATE] [--json]
     caselink history --db cases.db CASE_ID
 
@@ -68,6 +68,9 @@ def _add_add(commands: _Subparsers[argparse.ArgumentParser]) -> None:
         help="a .jsonl or .csv file, or a directory of .txt files",
     )
     run.add_argument("--config", metavar="FILE", help="config of a new store (.json or .toml)")
+    run.add_argument(
+        "--workers", type=int, metavar="N", help="processes for cleaning and extraction (default 1)"
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bars or log messages")
     run.add_argument("-v", "--verbose", action="store_true", help="log what the add did")
     run.set_defaults(handler=_store_add)
@@ -135,7 +138,7 @@ def _store_add(args: argparse.Namespace) -> int:
 
     config = Config.from_file(args.config) if args.config else None
     batch = read_articles(*args.inputs)
-    with CaseStore.open(args.db, config) as store:
+    with CaseStore.open(args.db, config, workers=args.workers) as store:
         report = store.add(batch)
         total, cases = len(store), store.count_cases()
     print(f"caselink: {report}; the store holds {total} articles in {cases} cases")

@@ -138,6 +138,8 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
 _CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
 _MAX_REASONS = 10  # pairs kept as the reason of one history event
 _RUN_OPTIONS = ("progress", "workers")  # config keys that do not change results
+_PARALLEL_ARTICLES = 200  # below this, worker processes cost more than they save
+_PARALLEL_PAIRS = 4000
 
 
 def _now() -> str:
@@ -222,6 +224,16 @@ def _profile_rows(
 ) -> tuple[list[ArticleFields], list[Profile]]:
     """`_profile_chunk` in a worker process: articles travel as plain tuples (``meta`` is never linked on)."""
     return _profile_chunk([Article(*row) for row in rows], state, config)
+
+
+def _compare_chunk(
+    pairs: Sequence[CandidatePair],
+    profiles: Mapping[ArticleId, Profile],
+    state: FittedState,
+    config: Config,
+) -> tuple[list[ComparisonVector], list[ScoredPair]]:
+    vectors = compare_pairs(pairs, profiles, config.compare)
+    return vectors, score_pairs(vectors, state.model)
 
 
 @attrs.frozen
@@ -759,7 +771,7 @@ class CaseStore:
     def _profile(
         self, articles: Sequence[Article], state: FittedState
     ) -> tuple[list[ArticleFields], list[Profile]]:
-        if self._workers <= 1 or len(articles) < 200:
+        if self._workers <= 1 or len(articles) < _PARALLEL_ARTICLES:
             return _profile_chunk(articles, state, self.config)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self._workers)
@@ -774,6 +786,29 @@ class CaseStore:
             fields.extend(f)
             profiles.extend(p)
         return fields, profiles
+
+    def _compare(
+        self,
+        pairs: Sequence[CandidatePair],
+        profiles: Mapping[ArticleId, Profile],
+        state: FittedState,
+    ) -> tuple[list[ComparisonVector], list[ScoredPair]]:
+        """Compare and score pairs, split over the worker processes when there are many."""
+        if self._workers <= 1 or len(pairs) < _PARALLEL_PAIRS:
+            return _compare_chunk(pairs, profiles, state, self.config)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self._workers)
+        size = -(-len(pairs) // (self._workers * 2))
+        parts = [pairs[i : i + size] for i in range(0, len(pairs), size)]
+        needed = [{a: profiles[a] for p in part for a in (p.a, p.b)} for part in parts]
+        vectors: list[ComparisonVector] = []
+        scored: list[ScoredPair] = []
+        for v, sp in self._pool.map(
+            _compare_chunk, parts, needed, [state] * len(parts), [self.config] * len(parts)
+        ):
+            vectors.extend(v)
+            scored.extend(sp)
+        return vectors, scored
 
     def _band_keys(self, profile: Profile) -> list[int]:
         if profile.signature.num_shingles == 0:
@@ -946,8 +981,7 @@ class CaseStore:
         fresh = [c for c in candidates if c.a in changed_ids or c.b in changed_ids]
         seq_of = {p.article_id: s for s, p in region.items()}
         gained, lost = self._recheck_old_pairs(region, candidates, changed_ids, touched)
-        vectors = compare_pairs([*fresh, *gained], by_id, self.config.compare)
-        scored = score_pairs(vectors, state.model)
+        vectors, scored = self._compare([*fresh, *gained], by_id, state)
         change.lap("compare_score")
         self._write_articles(changed, fields, profiles, known, change.batch)
         for chunk in _chunks(sorted(changed_ids)):
