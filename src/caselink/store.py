@@ -115,9 +115,8 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
            PRIMARY KEY (bucket, seq)) WITHOUT ROWID""",
         """CREATE TABLE keys (key INTEGER NOT NULL, seq INTEGER NOT NULL,
            PRIMARY KEY (key, seq)) WITHOUT ROWID""",
-        """CREATE TABLE pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, weight REAL NOT NULL,
-           probability REAL NOT NULL, levels BLOB NOT NULL, rules TEXT NOT NULL,
-           PRIMARY KEY (a, b)) WITHOUT ROWID""",
+        """CREATE TABLE pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, levels BLOB NOT NULL,
+           rules INTEGER NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID""",
         "CREATE INDEX pairs_b ON pairs(b)",
         "CREATE TABLE links (x INTEGER NOT NULL, y INTEGER NOT NULL, PRIMARY KEY (x, y)) WITHOUT ROWID",
         """CREATE TABLE cases (id TEXT PRIMARY KEY, anchor INTEGER NOT NULL, size INTEGER NOT NULL,
@@ -127,7 +126,7 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE aliases (old_id TEXT PRIMARY KEY, case_id TEXT NOT NULL,
            batch INTEGER NOT NULL, at TEXT NOT NULL)""",
         """CREATE TABLE history (event INTEGER PRIMARY KEY, batch INTEGER NOT NULL, at TEXT NOT NULL,
-           kind TEXT NOT NULL, case_id TEXT NOT NULL, detail TEXT NOT NULL)""",
+           kind TEXT NOT NULL, case_id TEXT NOT NULL, detail BLOB NOT NULL)""",
         """CREATE TABLE history_cases (case_id TEXT NOT NULL, event INTEGER NOT NULL,
            PRIMARY KEY (case_id, event)) WITHOUT ROWID""",
         """CREATE TABLE rejects (batch INTEGER NOT NULL, source TEXT, line INTEGER, article_id TEXT,
@@ -136,7 +135,7 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
-_MAX_REASONS = 10  # pairs kept as the reason of one history event
+_MAX_REASONS = 5  # pairs kept as the reason of one history event
 _RUN_OPTIONS = ("progress", "workers")  # config keys that do not change results
 _PARALLEL_ARTICLES = 200  # below this, worker processes cost more than they save
 _PARALLEL_PAIRS = 4000
@@ -402,6 +401,7 @@ class CaseStore:
         self._state = state
         self._workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        self._rules: list[str] = []
         self._comparisons = default_comparisons(config.compare)
         num_perm = config.shingle.num_perm
         self._bands, self._rows = lsh_params(config.blocking.lsh_threshold, num_perm)
@@ -439,6 +439,8 @@ class CaseStore:
             raise StoreError(msg)
         try:
             db = sqlite3.connect(file, isolation_level=None, timeout=60.0)
+            # Big pages pack the ~2 KB article rows tightly; only takes effect on a new file.
+            db.execute("PRAGMA page_size=16384")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
@@ -647,7 +649,7 @@ class CaseStore:
                 tuple(chunk),
             ):
                 events[row[0]] = HistoryEvent(
-                    row[0], row[1], row[2], row[3], row[4], json.loads(row[5])
+                    row[0], row[1], row[2], row[3], row[4], _unpack(row[5])
                 )
         return [events[k] for k in sorted(events)]
 
@@ -810,16 +812,35 @@ class CaseStore:
             scored.extend(sp)
         return vectors, scored
 
+    def _load_rules(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone()
+        self._rules = json.loads(row[0]) if row else []
+
+    def _rule_mask(self, rules: Iterable[str]) -> int:
+        """Encode blocking rule names as a bit mask (new names are registered in the store)."""
+        mask = 0
+        for rule in rules:
+            if rule not in self._rules:
+                self._rules.append(rule)
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('rules', ?)", (json.dumps(self._rules),)
+                )
+            mask |= 1 << self._rules.index(rule)
+        return mask
+
+    def _rule_names(self, mask: int) -> tuple[str, ...]:
+        return tuple(sorted(r for i, r in enumerate(self._rules) if mask >> i & 1))
+
     def _band_keys(self, profile: Profile) -> list[int]:
         if profile.signature.num_shingles == 0:
             return []
         raw = profile.signature.hashvalues
         width = self._rows * 4
+        # 32-bit bucket hashes keep the index small; a rare collision only adds a stored article to
+        # the region, where `block_candidates` decides exactly.
         return [
-            _int64(
-                xxhash.xxh64_intdigest(
-                    band.to_bytes(2, "little") + raw[band * width : (band + 1) * width]
-                )
+            xxhash.xxh32_intdigest(
+                band.to_bytes(2, "little") + raw[band * width : (band + 1) * width]
             )
             for band in range(self._bands)
         ]
@@ -873,6 +894,7 @@ class CaseStore:
             raise StoreError(msg) from error
         state_before = self._state
         try:
+            self._load_rules()
             if self._state is None:
                 # Another process may have made the first add since this store was opened.
                 row = self._db.execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
@@ -1100,12 +1122,10 @@ class CaseStore:
         for vector, pair in zip(vectors, scored, strict=True):
             x, y = sorted((seq_of[pair.a], seq_of[pair.b]))
             levels = bytes(c.level + 1 for c in vector.comparisons)
-            pair_rows.append(
-                (x, y, pair.match_weight, pair.probability, levels, ",".join(pair.rules))
-            )
+            pair_rows.append((x, y, levels, self._rule_mask(pair.rules)))
             if pair.probability >= threshold:
                 link_rows += [(x, y), (y, x)]
-        db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?)", pair_rows)
+        db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?)", pair_rows)
         db.executemany("INSERT OR IGNORE INTO links VALUES (?, ?)", link_rows)
         return restart
 
@@ -1199,7 +1219,7 @@ class CaseStore:
         pairs = list(fresh.values())
         # Stored pairs keep comparison levels, not details: score each distinct level vector once
         # with the fixed model (through `score_pairs`) and share the result.
-        scores: dict[tuple[bytes, str], ScoredPair] = {}
+        scores: dict[tuple[bytes, int], ScoredPair] = {}
         for chunk in _chunks(sorted(region)):
             marks = ",".join("?" * len(chunk))
             for a, b, levels, rules in self._db.execute(
@@ -1218,9 +1238,7 @@ class CaseStore:
                         )
                         for c, level in zip(self._comparisons, levels, strict=True)
                     ]
-                    vector = ComparisonVector(
-                        "", " ", comparisons, tuple(r for r in rules.split(",") if r)
-                    )
+                    vector = ComparisonVector("", " ", comparisons, self._rule_names(rules))
                     template = score_pairs([vector], state.model)[0]
                     scores[(levels, rules)] = template
                 pairs.append(
@@ -1397,7 +1415,7 @@ class CaseStore:
     ) -> None:
         cursor = self._db.execute(
             "INSERT INTO history (batch, at, kind, case_id, detail) VALUES (?, ?, ?, ?, ?)",
-            (change.batch, change.at, kind, case_id, json.dumps(detail, sort_keys=True)),
+            (change.batch, change.at, kind, case_id, _pack(detail)),
         )
         self._db.executemany(
             "INSERT OR IGNORE INTO history_cases VALUES (?, ?)",
