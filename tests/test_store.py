@@ -514,7 +514,6 @@ def test_updates_end_in_the_batch_partition_of_the_final_versions(articles, edit
 def test_worker_processes_change_nothing(tmp_path, monkeypatch) -> None:
     """Adds split over two worker processes give exactly the cases and history of one process."""
     monkeypatch.setattr(store_module, "_PARALLEL_ARTICLES", 2)
-    monkeypatch.setattr(store_module, "_PARALLEL_PAIRS", 2)
     outcomes = []
     for workers in (1, 2):
         with CaseStore.open(tmp_path / f"w{workers}.db", workers=workers) as store:

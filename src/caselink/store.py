@@ -138,7 +138,6 @@ _CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
 _MAX_REASONS = 5  # pairs kept as the reason of one history event
 _RUN_OPTIONS = ("progress", "workers")  # config keys that do not change results
 _PARALLEL_ARTICLES = 200  # below this, worker processes cost more than they save
-_PARALLEL_PAIRS = 4000
 
 
 def _now() -> str:
@@ -789,29 +788,6 @@ class CaseStore:
             profiles.extend(p)
         return fields, profiles
 
-    def _compare(
-        self,
-        pairs: Sequence[CandidatePair],
-        profiles: Mapping[ArticleId, Profile],
-        state: FittedState,
-    ) -> tuple[list[ComparisonVector], list[ScoredPair]]:
-        """Compare and score pairs, split over the worker processes when there are many."""
-        if self._workers <= 1 or len(pairs) < _PARALLEL_PAIRS:
-            return _compare_chunk(pairs, profiles, state, self.config)
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self._workers)
-        size = -(-len(pairs) // (self._workers * 2))
-        parts = [pairs[i : i + size] for i in range(0, len(pairs), size)]
-        needed = [{a: profiles[a] for p in part for a in (p.a, p.b)} for part in parts]
-        vectors: list[ComparisonVector] = []
-        scored: list[ScoredPair] = []
-        for v, sp in self._pool.map(
-            _compare_chunk, parts, needed, [state] * len(parts), [self.config] * len(parts)
-        ):
-            vectors.extend(v)
-            scored.extend(sp)
-        return vectors, scored
-
     def _load_rules(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone()
         self._rules = json.loads(row[0]) if row else []
@@ -1003,7 +979,8 @@ class CaseStore:
         fresh = [c for c in candidates if c.a in changed_ids or c.b in changed_ids]
         seq_of = {p.article_id: s for s, p in region.items()}
         gained, lost = self._recheck_old_pairs(region, candidates, changed_ids, touched)
-        vectors, scored = self._compare([*fresh, *gained], by_id, state)
+        # Comparing stays in this process: shipping profiles to workers cost more than it saved.
+        vectors, scored = _compare_chunk([*fresh, *gained], by_id, state, self.config)
         change.lap("compare_score")
         self._write_articles(changed, fields, profiles, known, change.batch)
         for chunk in _chunks(sorted(changed_ids)):
