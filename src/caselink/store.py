@@ -7,22 +7,23 @@ against what it holds instead of starting over::
     report = store.add(read_articles("monday.jsonl"))   # one transaction
     store.case("case-1a2b3c4d5e6f")                     # also resolves ids merged away
 
-How an add works. The corpus-level state (boilerplate sentences, term model, scoring model; see
-`caselink.pipeline.FittedState`) is fitted on the first batch, or supplied, and then held fixed and
-recorded in the store. New articles go through the same public stage functions as
-`caselink.resolve` (clean, extract, shingle); their LSH band buckets and field keys are looked up in
-the store (query), every stored article sharing one joins the *region*, and `block_candidates` on the
-region gives the candidate pairs of the new articles (every block holding a new article is complete
-in the region, so capped blocks behave as in a batch run). Only new-vs-existing and new-vs-new pairs
-are compared and scored; then the buckets, keys and pairs are inserted. A block that grew past
-``max_block_size`` may push two stored articles out of each other's neighbourhood; pairs of stored
-articles whose shared blocks all changed are therefore re-decided from the same `block_candidates`
-call and dropped or added as a batch run would. Clustering is redone only for
-the connected components (of links, pairs at or above the cluster threshold) that hold a new or
-changed article, closed under current case membership, by calling `cluster_incidents` on those
-articles and every stored pair among them. This equals a batch run whenever clustering never joins
-articles from different components, which holds for connected components and for any method that
-only splits components.
+How an add works. The corpus-level state (`caselink.pipeline.FittedState`: boilerplate sentences,
+term model, scoring model, the counts of blocking keys and terms, and the document counts behind
+term-frequency adjustment) is fitted on the first batch, or supplied, and then held fixed and
+recorded in the store. New articles go through the same stage functions as `caselink.resolve`
+(`caselink.pipeline.profile_articles`: clean, extract, shingle, term vectors); their LSH band
+buckets, field keys and rare terms are looked up in the store (query), and every stored article
+sharing one joins the *region*. Blocking's `CandidateIndex` with the state's fixed counts then gives
+the candidate pairs of the new articles: with fixed counts every blocking rule is a property of the
+pair alone, so these are exactly the pairs a batch run with the same state finds (keys and terms the
+state counts as too common are never looked up). Only new-vs-existing and new-vs-new pairs are
+compared and scored, with `caselink.pipeline.score_candidates` (the batch path of `resolve`, with the
+state's document frequencies); then the buckets, keys, terms and pairs are inserted. Clustering is
+redone only for the link components (pairs at or above the cluster threshold) that hold a new or
+changed article, closed under current case membership, by calling `cluster_incidents` with the
+profiles on those articles and every stored pair among them. Main's clustering decides each link
+component on its own, so this equals ``resolve(corpus, state=store.state)``: the tests check the
+partition, and that the stored pairs and their weights and probabilities are the batch run's.
 
 Stable ids (the lineage rules):
 
@@ -41,8 +42,9 @@ and reason (the pairs that caused it). Ingest is idempotent: an article with a k
 content hash changes nothing; with a changed content hash it is an update (re-profiled, re-paired,
 its component re-clustered, and recorded).
 
-Space: article text is stored zlib-compressed; signatures as raw bytes; pairs as comparison levels
-(contributions are rebuilt with the fixed model), so a store needs a few KB per article.
+Space: article text is stored zlib-compressed; signatures as raw bytes; pairs with their weight,
+probability and compressed contributions (term-frequency adjustment makes weights depend on the
+values behind the levels, so they cannot be rebuilt from levels).
 """
 
 from __future__ import annotations
@@ -780,7 +782,7 @@ class CaseStore:
         raw = profile.signature.hashvalues
         width = self._rows * 4
         # 32-bit bucket hashes keep the index small; a rare collision only adds a stored article to
-        # the region, where `block_candidates` decides exactly.
+        # the region, where `CandidateIndex` decides exactly.
         return [
             xxhash.xxh32_intdigest(
                 band.to_bytes(2, "little") + raw[band * width : (band + 1) * width]
@@ -800,7 +802,13 @@ class CaseStore:
         ]
 
     def _field_keys(self, profile: Profile) -> list[int]:
-        keys = dict.fromkeys(field_keys(profile, self.config.blocking))
+        """Hashes of the field keys blocking can pair on (those the state counts at most the cap)."""
+        state = self._state
+        assert state is not None  # set by the first add
+        cap = self.config.blocking.max_block_size
+        keys = dict.fromkeys(
+            k for k in field_keys(profile, self.config.blocking) if state.counts.get(k, 0) <= cap
+        )
         return [_int64(xxhash.xxh64_intdigest(k.encode("utf-8"))) for k in keys]
 
     def _members(self, table: str, column: str, keys: set[int]) -> set[int]:
