@@ -105,15 +105,16 @@ def _store_then_resolve(
             st.sampled_from((2, 4, 50)),
             st.sampled_from((0.2, 0.5, 0.9)),
             st.booleans(),
+            st.sampled_from(((), ("reference:else", "officer:else"))),
         )
     )
 )
 def test_batches_in_any_order_end_in_the_batch_partition(drawn) -> None:
     """Adding a corpus in any batches and order ends in the partition of one resolve with the store's state."""
-    articles, cuts, cap, threshold, supplied = drawn
+    articles, cuts, cap, threshold, supplied, conflicts = drawn
     config = Config(
         blocking=BlockingConfig(max_block_size=cap, max_term_postings=cap),
-        cluster=ClusterConfig(threshold=threshold),
+        cluster=ClusterConfig(threshold=threshold, conflict_levels=conflicts),
     )
     got, expected = _store_then_resolve(articles, cuts, config, supplied=supplied)
     assert got == expected

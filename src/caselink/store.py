@@ -1129,7 +1129,14 @@ class CaseStore:
         ids: Mapping[int, ArticleId],
         fresh: Mapping[tuple[str, str], ScoredPair],
     ) -> list[ScoredPair]:
-        """Every stored pair inside ``region`` as it was scored (fresh ones as just scored)."""
+        """Every stored pair inside ``region`` as it was scored (fresh ones as just scored).
+
+        Clustering reads a pair's contributions only to find ``[cluster] conflict_levels``, so only
+        those are unpacked (none by default): rebuilding every contribution of every pair cost more
+        than the clustering itself.
+        """
+        wanted = {tuple(level.split(":", 1)) for level in self.config.cluster.conflict_levels}
+        rule_names: dict[int, tuple[str, ...]] = {}
         pairs = list(fresh.values())
         for chunk in _chunks(sorted(region)):
             marks = ",".join("?" * len(chunk))
@@ -1143,16 +1150,21 @@ class CaseStore:
                 x, y = sorted((ids[a], ids[b]))
                 if (x, y) in fresh:
                     continue
-                contributions = [
-                    Contribution(str(f), str(level), float(w), str(detail))
-                    for f, level, w, detail in _unpack(blob)
-                ]
+                contributions = (
+                    [
+                        Contribution(str(f), str(level), float(w), str(detail))
+                        for f, level, w, detail in _unpack(blob)
+                        if (f, level) in wanted
+                    ]
+                    if wanted
+                    else []
+                )
+                names = rule_names.get(rules)
+                if names is None:
+                    names = rule_names[rules] = self._rule_names(rules)
                 pairs.append(
-                    ScoredPair(
-                        x, y, float(weight), float(probability), contributions,
-                        self._rule_names(rules),
-                    )
-                )  # fmt: skip
+                    ScoredPair(x, y, float(weight), float(probability), contributions, names)
+                )
         return pairs
 
     def _recluster(self, changed: set[int], scored: list[ScoredPair], change: _Change) -> None:
