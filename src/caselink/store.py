@@ -42,9 +42,10 @@ and reason (the pairs that caused it). Ingest is idempotent: an article with a k
 content hash changes nothing; with a changed content hash it is an update (re-profiled, re-paired,
 its component re-clustered, and recorded).
 
-Space: article text is stored zlib-compressed; signatures as raw bytes; pairs with their weight,
-probability and compressed contributions (term-frequency adjustment makes weights depend on the
-values behind the levels, so they cannot be rebuilt from levels).
+Space: article text is stored zlib-compressed; signatures as raw bytes; pairs with their weight and
+probability (term-frequency adjustment makes weights depend on the values behind the levels, so they
+cannot be rebuilt from levels), links with their compressed contributions, other pairs only with
+the contributions clustering reads (``[cluster] conflict_levels``).
 """
 
 from __future__ import annotations
@@ -1068,17 +1069,24 @@ class CaseStore:
                 )
 
     def _write_pairs(self, scored: Sequence[ScoredPair], seq_of: Mapping[ArticleId, int]) -> None:
-        """Store the new pairs with their weights and contributions, and the links among them.
+        """Store the new pairs with their weights (and contributions, see below), and the links.
 
         Weights are stored, not rebuilt from levels: term-frequency adjustment makes them depend on
         the values behind the levels.
         """
         threshold = self.config.cluster.threshold
+        wanted = {tuple(level.split(":", 1)) for level in self.config.cluster.conflict_levels}
         pair_rows = []
         link_rows = []
         for pair in scored:
             x, y = sorted((seq_of[pair.a], seq_of[pair.b]))
-            contributions = [[c.name, c.label, c.weight, c.detail] for c in pair.contributions]
+            # Links keep every contribution (they explain cases); other pairs only those clustering
+            # reads (conflict levels), which keeps the store small when blocking is generous.
+            contributions = [
+                [c.name, c.label, c.weight, c.detail]
+                for c in pair.contributions
+                if pair.probability >= threshold or (c.name, c.label) in wanted
+            ]
             pair_rows.append(
                 (
                     x,
