@@ -88,3 +88,19 @@ def test_outputs_identical_across_hash_seeds_and_input_order(tmp_path, example_a
             {name: (out / name).read_bytes() for name in OUTPUTS if name != "manifest.json"}
         )
     assert runs[0] == runs[1]
+
+
+def test_closed_pipe_is_not_an_error(tmp_path, example_articles) -> None:
+    """`caselink ... | head` exits quietly with status 0 when the reader closes the pipe early."""
+    out = tmp_path / "out"
+    assert main(["resolve", str(example_articles), "--out", str(out), "--quiet"]) == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "caselink.cli", "explain", str(out), "ex-011", "ex-013"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _out, err = proc.communicate()
+    assert proc.returncode == 0
+    assert b"BrokenPipeError" not in err

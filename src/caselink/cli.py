@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -401,6 +402,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CaselinkError as error:
         print(f"caselink: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`caselink cases ... | head`): stop quietly, like other Unix tools.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stdout must stay open until exit
+        return 0
     return status
 
 
