@@ -41,6 +41,23 @@ __all__ = ["main"]
 _Subparsers = argparse._SubParsersAction
 
 
+def _add_inputs(run: argparse.ArgumentParser, *, config_help: str, verbose_help: str) -> None:
+    """The arguments every command that reads articles takes: inputs, config, quiet, verbose."""
+    run.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="a .jsonl or .csv file, an .rss/.atom/.xml feed, or a directory of .txt files",
+    )
+    run.add_argument("--config", metavar="FILE", help=config_help)
+    run.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bars or log messages (bars show by default only when stderr is a terminal)",
+    )
+    run.add_argument("-v", "--verbose", action="store_true", help=verbose_help)
+
+
 def _add_resolve(commands: _Subparsers[argparse.ArgumentParser]) -> None:
     run = commands.add_parser(
         "resolve",
@@ -50,22 +67,12 @@ def _add_resolve(commands: _Subparsers[argparse.ArgumentParser]) -> None:
             "or directories of .txt articles into cases."
         ),
     )
-    run.add_argument(
-        "inputs",
-        nargs="+",
-        metavar="INPUT",
-        help="a .jsonl or .csv file, an .rss/.atom/.xml feed, or a directory of .txt files",
+    _add_inputs(
+        run, config_help="a .json or .toml config file", verbose_help="log each stage's timing"
     )
     run.add_argument(
         "--out", required=True, metavar="DIR", help="output directory (created if missing)"
     )
-    run.add_argument("--config", metavar="FILE", help="a .json or .toml config file")
-    run.add_argument(
-        "--quiet",
-        action="store_true",
-        help="no progress bars or log messages (bars show by default only when stderr is a terminal)",
-    )
-    run.add_argument("-v", "--verbose", action="store_true", help="log each stage's timing")
     run.add_argument(
         "--engine",
         choices=("local", "spark"),
@@ -134,18 +141,14 @@ def _add_add(commands: _Subparsers[argparse.ArgumentParser]) -> None:
         description="Resolve new articles against a case store (created if missing), in one transaction.",
     )
     run.add_argument("--db", required=True, metavar="FILE", help="the case store (SQLite file)")
-    run.add_argument(
-        "inputs",
-        nargs="+",
-        metavar="INPUT",
-        help="a .jsonl or .csv file, or a directory of .txt files",
+    _add_inputs(
+        run,
+        config_help="config of a new store (.json or .toml)",
+        verbose_help="log what the add did",
     )
-    run.add_argument("--config", metavar="FILE", help="config of a new store (.json or .toml)")
     run.add_argument(
         "--workers", type=int, metavar="N", help="processes for cleaning and extraction (default 1)"
     )
-    run.add_argument("--quiet", action="store_true", help="no progress bars or log messages")
-    run.add_argument("-v", "--verbose", action="store_true", help="log what the add did")
     run.set_defaults(handler=_store_add)
 
 
