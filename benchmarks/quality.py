@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import resource
 import sys
 import time
@@ -29,81 +28,27 @@ import attrs
 
 from caselink import Config, read_records, resolve
 from caselink.cluster import cluster_incidents
+from caselink.evaluate import adjusted_rand_index, b_cubed, pairwise, v_measure
 
 
 def _comb2(n: int) -> int:
     return n * (n - 1) // 2
 
 
-def ari(gold: dict[str, str], pred: dict[str, str]) -> float:
-    """Adjusted Rand index (Hubert and Arabie)."""
-    cont = Counter((gold[d], pred[d]) for d in gold)
-    index = sum(_comb2(v) for v in cont.values())
-    a = sum(_comb2(v) for v in Counter(gold.values()).values())
-    b = sum(_comb2(v) for v in Counter(pred[d] for d in gold).values())
-    total = _comb2(len(gold))
-    if total == 0:
-        return 1.0
-    expected = a * b / total
-    top = (a + b) / 2
-    return 1.0 if top == expected else (index - expected) / (top - expected)
-
-
-def _prf(p: float, r: float) -> tuple[float, float, float]:
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def pairwise(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, float, float]:
-    """Precision, recall and F1 over same-case article pairs."""
-    tp = sum(_comb2(v) for v in Counter((gold[d], pred[d]) for d in gold).values())
-    gp = sum(_comb2(v) for v in Counter(gold.values()).values())
-    pp = sum(_comb2(v) for v in Counter(pred[d] for d in gold).values())
-    return _prf(tp / pp if pp else 1.0, tp / gp if gp else 1.0)
-
-
-def bcubed(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, float, float]:
-    """B-cubed precision, recall and F1, averaged over articles."""
-    cont = Counter((gold[d], pred[d]) for d in gold)
-    gsize = Counter(gold.values())
-    psize = Counter(pred[d] for d in gold)
-    p = sum(cont[(gold[d], pred[d])] / psize[pred[d]] for d in gold) / len(gold)
-    r = sum(cont[(gold[d], pred[d])] / gsize[gold[d]] for d in gold) / len(gold)
-    return _prf(p, r)
-
-
-def _entropy(counts: Counter[Any], n: int) -> float:
-    return -sum(c / n * math.log(c / n) for c in counts.values() if c)
-
-
-def vmeasure(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, float, float]:
-    """Homogeneity, completeness and V-measure (beta = 1)."""
-    n = len(gold)
-    cont = Counter((gold[d], pred[d]) for d in gold)
-    gc, pc = Counter(gold.values()), Counter(pred[d] for d in gold)
-    h_g, h_p = _entropy(gc, n), _entropy(pc, n)
-    h_g_given_p = -sum(c / n * math.log(c / pc[k]) for (_, k), c in cont.items())
-    h_p_given_g = -sum(c / n * math.log(c / gc[g]) for (g, _), c in cont.items())
-    hom = 1.0 if h_g == 0 else 1 - h_g_given_p / h_g
-    com = 1.0 if h_p == 0 else 1 - h_p_given_g / h_p
-    return hom, com, (2 * hom * com / (hom + com) if hom + com else 0.0)
-
-
 def scores(gold: dict[str, str], pred: dict[str, str]) -> dict[str, float]:
     """Every cluster metric of a prediction, rounded."""
-    pp, pr, pf = pairwise(gold, pred)
-    bp, br, bf = bcubed(gold, pred)
-    hom, com, v = vmeasure(gold, pred)
+    pw, b3, vm = pairwise(gold, pred), b_cubed(gold, pred), v_measure(gold, pred)
     values = {
-        "ARI": ari(gold, pred),
-        "pair_P": pp,
-        "pair_R": pr,
-        "pair_F1": pf,
-        "B3_P": bp,
-        "B3_R": br,
-        "B3_F1": bf,
-        "homogeneity": hom,
-        "completeness": com,
-        "V": v,
+        "ARI": adjusted_rand_index(gold, pred),
+        "pair_P": pw["precision"],
+        "pair_R": pw["recall"],
+        "pair_F1": pw["f1"],
+        "B3_P": b3["precision"],
+        "B3_R": b3["recall"],
+        "B3_F1": b3["f1"],
+        "homogeneity": vm["homogeneity"],
+        "completeness": vm["completeness"],
+        "V": vm["v_measure"],
     }
     return {k: round(x, 4) for k, x in values.items()}
 
