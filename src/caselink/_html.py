@@ -154,7 +154,7 @@ def case_html(case: Case) -> str:
 
 def pair_html(pair: ScoredPair) -> str:
     """Render one scored pair: its probability and every contribution, strongest first."""
-    ordered = sorted(pair.contributions, key=lambda c: (-abs(c.weight), c.name))
+    ordered = pair.strongest()
     rows = "".join(
         f"<tr><td>{esc(c.name)}</td><td>{esc(c.label)}</td><td>{esc(c.detail)}</td>"
         f'<td class="caselink-{"pos" if c.weight > 0 else "neg" if c.weight < 0 else "muted"}">'

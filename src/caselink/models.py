@@ -619,6 +619,10 @@ class ScoredPair:
         """The pair as a ``(a, b)`` tuple."""
         return (self.a, self.b)
 
+    def strongest(self) -> tuple[Contribution, ...]:
+        """The contributions, strongest (largest absolute weight) first; ties by comparison name."""
+        return tuple(sorted(self.contributions, key=lambda c: (-abs(c.weight), c.name)))
+
     def explain(self) -> str:
         """Return one readable sentence with the strongest reasons first.
 
@@ -626,7 +630,7 @@ class ScoredPair:
             >>> ScoredPair("a", "b", 3.0, 0.89, [Contribution("agency", "exact", 3.2, "same force 'Met'")]).explain()
             "a ~ b: p=0.890 (weight +3.0): same force 'Met' (+3.2)"
         """
-        ordered = sorted(self.contributions, key=lambda c: (-abs(c.weight), c.name))
+        ordered = self.strongest()
         reasons = (
             ", ".join(c.describe() for c in ordered if abs(c.weight) >= 0.05)
             or "no informative field"
@@ -654,7 +658,7 @@ class ScoredPair:
         }
 
     def __repr__(self) -> str:
-        top = sorted(self.contributions, key=lambda c: (-abs(c.weight), c.name))[:3]
+        top = self.strongest()[:3]
         reasons = ", ".join(c.describe() for c in top) or "no comparisons"
         return (
             f"<ScoredPair {self.a} ~ {self.b}: p={self.probability:.3f} "
