@@ -1,4 +1,8 @@
-"""Shared fixtures and Hypothesis profiles (``HYPOTHESIS_PROFILE=ci`` runs more examples)."""
+"""Shared fixtures and Hypothesis profiles.
+
+``HYPOTHESIS_PROFILE=ci`` (set by ``.ci/run``) draws the same examples on every run, so CI is
+reproducible; ``HYPOTHESIS_PROFILE=thorough`` runs many more examples for a local soak.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=40, deadline=None)
+settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True)
 settings.register_profile(
-    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "thorough", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 

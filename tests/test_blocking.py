@@ -78,9 +78,11 @@ def _corpus(seed: int, n_base: int = 12, variants: int = 4) -> list[str]:
 def test_lsh_recall_against_brute_force_oracle(seed: int, threshold: float) -> None:
     """LSH finds >= 97% of the pairs whose exact Jaccard is >= threshold + 0.1 (all-pairs oracle).
 
-    The corpus holds hundreds of qualifying pairs, so the share is not at the mercy of one miss.
+    The corpus holds hundreds of qualifying pairs even at threshold 0.7 (about 300), so the share is
+    not at the mercy of one text whose signature is unlucky against its whole family: over 180 seeds
+    the worst recall measured was 0.984.
     """
-    texts = _corpus(seed, n_base=40, variants=5)
+    texts = _corpus(seed, n_base=100, variants=5)
     profiles = _profiles(texts)
     cfg = BlockingConfig(lsh_threshold=threshold, verify_threshold=threshold - 0.2, **NO_TERMS)
     found = {p.key for p in block_candidates(profiles, cfg) if "lsh" in p.rules}
@@ -90,7 +92,7 @@ def test_lsh_recall_against_brute_force_oracle(seed: int, threshold: float) -> N
         for i, j in itertools.combinations(range(len(texts)), 2)
         if len(sets[i] & sets[j]) >= (threshold + 0.1) * len(sets[i] | sets[j])
     }
-    assert len(oracle) >= 50, "the generated corpus should hold many near-copies"
+    assert len(oracle) >= 200, "the generated corpus should hold many near-copies"
     assert len(found & oracle) / len(oracle) >= 0.97
 
 
