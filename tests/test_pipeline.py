@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Sequence
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 import caselink
 from caselink import Article, read_articles, resolve
+from caselink.models import ScoredPair
 
 from .strategies import corpora
 
@@ -116,6 +120,46 @@ def test_link_profiles_ignores_order_and_matches_resolve(example_articles) -> No
     random.Random(5).shuffle(profiles)
     linked = link_profiles(profiles, cfg)
     local = resolve(ordered, cfg)
-    assert linked.pairs == list(local.pairs)
+
+    def scores(pairs: Sequence[ScoredPair]) -> list[tuple[object, ...]]:
+        # resolve adds details (the values behind levels) to links; the numbers must agree exactly.
+        return [
+            (
+                p.key,
+                p.match_weight,
+                p.probability,
+                p.rules,
+                *((c.name, c.label, c.weight) for c in p.contributions),
+            )
+            for p in pairs
+        ]
+
+    assert scores(linked.pairs) == scores(local.pairs)
+    assert any(c.detail for p in local.links for c in p.contributions)
     assert len(linked.candidates) == local.manifest["counts"]["candidate_pairs"] > 0
     assert set(linked.timings_s) == {"blocking", "compare", "score"}
+
+
+def test_links_explained_along_a_spanning_forest_of_each_case(example_articles: Path) -> None:
+    """Details go to one strongest tie per linked article: a spanning forest of every case's links."""
+    import networkx as nx
+
+    res = resolve(read_articles(example_articles), caselink.Config(progress=False))
+    detailed = [p for p in res.links if any(c.detail for c in p.contributions)]
+    assert not [
+        p for p in res.pairs if p not in res.links and any(c.detail for c in p.contributions)
+    ]
+    forest = nx.Graph([p.key for p in detailed])
+    assert nx.is_forest(forest)
+    linked = nx.Graph([p.key for p in res.links])
+    # The forest spans every link component: the same articles, joined the same way.
+    assert sorted(map(sorted, nx.connected_components(forest))) == sorted(
+        map(sorted, nx.connected_components(linked))
+    )
+    # Maximum weight: no link outside the forest beats the weakest forest edge on its cycle.
+    weight = {p.key: p.match_weight for p in res.links}
+    for p in res.links:
+        if p in detailed:
+            continue
+        path = nx.shortest_path(forest, p.a, p.b)
+        assert min(weight[tuple(sorted(e))] for e in itertools.pairwise(path)) >= p.match_weight

@@ -85,7 +85,13 @@ from caselink.models import (
     ScoredPair,
     Signature,
 )
-from caselink.pipeline import FittedState, fit_state, profile_articles, score_candidates
+from caselink.pipeline import (
+    FittedState,
+    explain_links,
+    fit_state,
+    profile_articles,
+    score_candidates,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -970,6 +976,7 @@ class CaseStore:
         seq_of = {p.article_id: s for s, p in region.items()}
         # Comparing stays in this process: shipping profiles to workers cost more than it saved.
         scored = score_candidates(fresh, by_id, state, self.config)
+        scored = explain_links(scored, by_id, self.config)
         change.lap("compare_score")
         self._write_articles(changed, fields, profiles, known, change.batch)
         for chunk in _chunks(sorted(changed_ids)):
