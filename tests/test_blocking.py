@@ -16,6 +16,7 @@ from caselink.blocking import (
     block_candidates,
     block_counts,
     blocking_stats,
+    candidate_columns,
     field_keys,
     lsh_params,
 )
@@ -269,3 +270,15 @@ def test_blocking_stats_reports_completeness_per_rule() -> None:
         blocking_stats(chained, 4, {"a": "1", "b": "1", "c": "2", "d": "1"})["gold_cases_connected"]
         == 1.0
     )
+
+
+@given(blocking_inputs(), CONFIGS)
+def test_columns_hold_the_pairs_of_block_candidates(
+    profiles: list[Profile], cfg: BlockingConfig
+) -> None:
+    """The column form of the candidates holds exactly the pairs and rules of `block_candidates`."""
+    ordered = sorted(profiles, key=lambda p: p.article_id)
+    columns = candidate_columns(ordered, cfg, counts=block_counts(ordered, cfg))
+    assert columns.ids == tuple(p.article_id for p in ordered)
+    assert columns.pairs() == block_candidates(profiles, cfg)
+    assert blocking_stats(columns, len(ordered)) == blocking_stats(columns.pairs(), len(ordered))

@@ -163,3 +163,20 @@ def test_links_explained_along_a_spanning_forest_of_each_case(example_articles: 
             continue
         path = nx.shortest_path(forest, p.a, p.b)
         assert min(weight[tuple(sorted(e))] for e in itertools.pairwise(path)) >= p.match_weight
+
+
+def test_explain_details_any_scored_pair(example_articles) -> None:
+    """`Resolution.explain` gives the values behind the levels of any scored pair, linked or not."""
+    res = resolve(read_articles(example_articles), caselink.Config(progress=False))
+    unlinked = [p for p in res.pairs if p not in res.links]
+    assert unlinked
+    for pair in unlinked[:5]:
+        explanation = res.explain(pair.b, pair.a)
+        assert explanation.pair is not None
+        assert [(c.name, c.label, c.weight) for c in explanation.pair.contributions] == [
+            (c.name, c.label, c.weight) for c in pair.contributions
+        ]
+        assert any(c.detail for c in explanation.pair.contributions)
+        assert explanation.sentence.startswith(
+            "different cases" if explanation.same_case is False else "same case"
+        )

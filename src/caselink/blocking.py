@@ -37,16 +37,18 @@ import numpy as np
 import xxhash
 
 from caselink._hashing import fmix64
-from caselink._types import ArticleId, PairKey
+from caselink._types import ArticleId
 from caselink.config import BlockingConfig
 from caselink.errors import IncompatibleSignatureError, InputError
-from caselink.models import CandidatePair, Profile, pair_key
+from caselink.models import CandidatePair, Candidates, Profile
 
 __all__ = [
+    "RULES",
     "CandidateIndex",
     "block_candidates",
     "block_counts",
     "blocking_stats",
+    "candidate_columns",
     "field_keys",
     "lsh_params",
 ]
@@ -245,6 +247,36 @@ def _runs_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[left], order[right]
 
 
+RULES = ("agency", "lsh", "name", "place", "reference", "terms", "terms_date")
+"""Every blocking rule, in the order of their bits in a rule mask (`Candidates.rules`)."""
+
+_RULE_BIT = {rule: np.uint8(1 << i) for i, rule in enumerate(RULES)}
+
+
+def _rule_names(mask: int) -> tuple[str, ...]:
+    return tuple(rule for i, rule in enumerate(RULES) if mask >> i & 1)
+
+
+def _union(found: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Pair codes found by several rules, each pair once with the bits of every rule that found it."""
+    codes = np.concatenate(list(found.values())) if found else np.empty(0, np.uint64)
+    bits = (
+        np.concatenate(
+            [np.full(c.size, _RULE_BIT[rule], dtype=np.uint8) for rule, c in found.items()]
+        )
+        if found
+        else np.empty(0, np.uint8)
+    )
+    if codes.size == 0:
+        return codes.astype(np.uint64), bits
+    order = np.argsort(codes, kind="stable")
+    codes, bits = codes[order], bits[order]
+    first = np.ones(codes.size, dtype=bool)
+    first[1:] = codes[1:] != codes[:-1]
+    starts = np.flatnonzero(first)
+    return codes[starts], np.bitwise_or.reduceat(bits, starts)
+
+
 def _pair_codes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     lo = np.minimum(x, y).astype(np.uint64)
     hi = np.maximum(x, y).astype(np.uint64)
@@ -332,6 +364,11 @@ class CandidateIndex:
         return len(self._ids)
 
     @property
+    def ids(self) -> tuple[ArticleId, ...]:
+        """The indexed articles, in the order they were added (the positions of `add_codes`)."""
+        return tuple(self._ids)
+
+    @property
     def nbytes(self) -> dict[str, int]:
         """Bytes held by the index's arrays, by part (Python ids and field blocks are estimated)."""
         sketch = self._sketch.data.nbytes if self._sketch is not None else 0
@@ -374,17 +411,43 @@ class CandidateIndex:
             InputError: when an article id is already indexed or repeated in the batch.
             IncompatibleSignatureError: when signature lengths differ from those already indexed.
         """
-        batch = list(profiles)
-        found: list[CandidatePair] = []
-        for start in range(0, len(batch), self.CHUNK):
-            found.extend(self._add_chunk(batch[start : start + self.CHUNK]))
-        if len(batch) > self.CHUNK:
-            found.sort(key=lambda p: (p.a, p.b))
+        codes, rules = self.add_codes(profiles)
+        ids = self._ids
+        found = [
+            CandidatePair.of(ids[code >> 32], ids[code & 0xFFFFFFFF], _rule_names(mask))
+            for code, mask in zip(codes.tolist(), rules.tolist(), strict=True)
+        ]
+        found.sort(key=lambda p: (p.a, p.b))
         return found
 
-    def _add_chunk(self, batch: list[Profile]) -> list[CandidatePair]:
+    def add_codes(self, profiles: Iterable[Profile]) -> tuple[np.ndarray, np.ndarray]:
+        """`add` without one object per pair: the new pairs as index positions and rule bits.
+
+        Returns:
+            ``(codes, rules)``: per pair, ``(x << 32) | y`` with index positions ``x < y`` (the
+            order articles were added in), sorted; and a bit mask over `RULES`.
+        """
+        codes: list[np.ndarray] = []
+        rules: list[np.ndarray] = []
+        batch: list[Profile] = []
+        for profile in profiles:
+            batch.append(profile)
+            if len(batch) == self.CHUNK:
+                found = self._add_chunk(batch)
+                codes.append(found[0])
+                rules.append(found[1])
+                batch = []
+        found = self._add_chunk(batch)
+        codes.append(found[0])
+        rules.append(found[1])
+        # Chunks find disjoint pairs (each pair once, when its later article arrives).
+        all_codes = np.concatenate(codes)
+        order = np.argsort(all_codes, kind="stable")
+        return all_codes[order], np.concatenate(rules)[order]
+
+    def _add_chunk(self, batch: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
         if not batch:
-            return []
+            return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint8)
         base = len(self._ids)
         for offset, profile in enumerate(batch):
             if profile.article_id in self._position:
@@ -407,14 +470,10 @@ class CandidateIndex:
         rules["lsh"] = self._add_lsh(batch, base)
         terms, terms_date = self._add_terms(batch, base)
         rules["terms"], rules["terms_date"] = terms, terms_date
-        found: dict[PairKey, set[str]] = defaultdict(set)
-        for rule, codes in rules.items():
-            for code in np.unique(codes).tolist():
-                found[pair_key(self._ids[code >> 32], self._ids[code & 0xFFFFFFFF])].add(rule)
         for rule, pairs in self._add_fields(keys, base).items():
-            for x, y in pairs:
-                found[pair_key(self._ids[x], self._ids[y])].add(rule)
-        return [CandidatePair(a, b, tuple(r)) for (a, b), r in sorted(found.items())]
+            found = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+            rules[rule] = _pair_codes(found[:, 0], found[:, 1])
+        return _union(rules)
 
     def _add_lsh(self, batch: list[Profile], base: int) -> np.ndarray:
         cfg = self.config
@@ -532,6 +591,37 @@ class CandidateIndex:
         return pairs
 
 
+def candidate_columns(
+    profiles: Iterable[Profile], config: BlockingConfig | None = None, *, counts: Mapping[str, int]
+) -> Candidates:
+    """Every candidate pair of profiles given in id order, as columns (no object per pair).
+
+    Args:
+        profiles: the profiles, sorted by article id (an iterable is consumed once, so a
+            stream of profiles built chunk by chunk never has to be held whole).
+        config: the blocking settings.
+        counts: the key and term counts that decide what is too common to block on
+            (`block_counts`), taken over the whole corpus.
+
+    Raises:
+        ValueError: when the profiles are not in increasing id order.
+
+    Examples:
+        >>> candidate_columns([], counts={}).pairs()
+        []
+    """
+    cfg = config or BlockingConfig()
+    index = CandidateIndex(cfg, counts=counts)
+    codes, rules = index.add_codes(profiles)
+    return Candidates(
+        index.ids,
+        (codes >> np.uint64(32)).astype(np.int64),
+        (codes & _M32).astype(np.int64),
+        rules,
+        RULES,
+    )
+
+
 def block_candidates(
     profiles: Sequence[Profile], config: BlockingConfig | None = None
 ) -> list[CandidatePair]:
@@ -546,49 +636,41 @@ def block_candidates(
     """
     cfg = config or BlockingConfig()
     ordered = sorted(profiles, key=lambda p: p.article_id)
-    index = CandidateIndex(cfg, counts=block_counts(ordered, cfg))
-    return index.add(ordered)
+    return candidate_columns(ordered, cfg, counts=block_counts(ordered, cfg)).pairs()
 
 
-def _gold_pairs(gold: Mapping[ArticleId, str]) -> set[PairKey]:
-    members: dict[str, list[ArticleId]] = defaultdict(list)
-    for aid, label in gold.items():
-        members[label].append(aid)
-    return {
-        pair_key(x, y) for ids in members.values() for i, x in enumerate(ids) for y in ids[i + 1 :]
-    }
-
-
-def _connected_share(gold: Mapping[ArticleId, str], hits: Sequence[CandidatePair]) -> float:
+def _connected_share(
+    gold: Mapping[ArticleId, str], x: list[ArticleId], y: list[ArticleId]
+) -> float:
     """Share of multi-article gold cases whose articles the found gold pairs connect into one piece.
 
     This is the ceiling for any clustering of these candidates: a case split here cannot be rebuilt.
     """
-    parent = {aid: aid for aid in gold}
+    from scipy.sparse import coo_matrix  # noqa: PLC0415 - only labelled statistics need it
+    from scipy.sparse.csgraph import connected_components  # noqa: PLC0415
 
-    def root(x: ArticleId) -> ArticleId:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for pair in hits:
-        parent[root(pair.a)] = root(pair.b)
-    pieces: dict[str, set[ArticleId]] = defaultdict(set)
-    sizes: Counter[str] = Counter(gold.values())
+    node = {aid: i for i, aid in enumerate(gold)}
+    rows = np.array([node[a] for a in x], dtype=np.int64)
+    cols = np.array([node[b] for b in y], dtype=np.int64)
+    graph = coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(len(node),) * 2)
+    _n, piece = connected_components(graph.tocsr(), directed=False)
+    pieces: dict[str, set[int]] = defaultdict(set)
     for aid, label in gold.items():
-        pieces[label].add(root(aid))
+        pieces[label].add(int(piece[node[aid]]))
+    sizes: Counter[str] = Counter(gold.values())
     multi = [label for label, n in sizes.items() if n > 1]
     return sum(1 for label in multi if len(pieces[label]) == 1) / len(multi) if multi else 1.0
 
 
 def blocking_stats(
-    pairs: Sequence[CandidatePair], n_articles: int, gold: Mapping[ArticleId, str] | None = None
+    pairs: Candidates | Sequence[CandidatePair],
+    n_articles: int,
+    gold: Mapping[ArticleId, str] | None = None,
 ) -> dict[str, Any]:
     """Summarise candidate generation: pairs per rule, overlaps, reduction ratio and pair completeness.
 
     Args:
-        pairs: the candidates.
+        pairs: the candidates, as columns or as `CandidatePair` objects.
         n_articles: how many articles were blocked.
         gold: optional gold labels (article id -> incident); adds pair completeness overall and per rule,
             how many gold pairs each rule alone finds, and the share of gold cases the found pairs
@@ -599,30 +681,56 @@ def blocking_stats(
         >>> stats["pair_completeness"], stats["pairs_per_rule"]
         (1.0, {'lsh': 1})
     """
-    per_rule = Counter(rule for p in pairs for rule in p.rules)
-    overlaps = Counter("+".join(p.rules) for p in pairs if len(p.rules) > 1)
+    columns = pairs if isinstance(pairs, Candidates) else Candidates.from_pairs(pairs)
+    names = columns.rule_names
+    masks, mask_counts = np.unique(columns.rules, return_counts=True)
+    per_rule: Counter[str] = Counter()
+    overlaps: Counter[str] = Counter()
+    for mask, n in zip(masks.tolist(), mask_counts.tolist(), strict=True):
+        rules = columns.rule_tuple(mask)
+        per_rule.update(dict.fromkeys(rules, n))
+        if len(rules) > 1:
+            overlaps["+".join(rules)] += n
+    found = len(columns)
     total = n_articles * (n_articles - 1) // 2
     stats: dict[str, Any] = {
         "articles": n_articles,
-        "candidate_pairs": len(pairs),
-        "pairs_per_article": len(pairs) / n_articles if n_articles else 0.0,
+        "candidate_pairs": found,
+        "pairs_per_article": found / n_articles if n_articles else 0.0,
         "pairs_per_rule": dict(sorted(per_rule.items())),
         "rule_overlaps": dict(sorted(overlaps.items())),
-        "reduction_ratio": 1.0 - len(pairs) / total if total else 1.0,
+        "reduction_ratio": 1.0 - found / total if total else 1.0,
     }
     if gold is not None:
-        true_pairs = _gold_pairs(gold)
-        hits = [p for p in pairs if p.key in true_pairs]
-        by_rule = Counter(rule for p in hits for rule in p.rules)
-        only = Counter(p.rules[0] for p in hits if len(p.rules) == 1)
-        stats["gold_pairs"] = len(true_pairs)
-        stats["gold_pairs_found"] = len(hits)
-        stats["pair_completeness"] = len(hits) / len(true_pairs) if true_pairs else 1.0
+        labels = {label: i for i, label in enumerate(sorted(set(gold.values())))}
+        label = np.array([labels.get(gold.get(aid, ""), -1) for aid in columns.ids], dtype=np.int64)
+        la, lb = label[columns.a], label[columns.b]
+        hit = (la >= 0) & (la == lb)
+        sizes = np.bincount(np.array([labels[v] for v in gold.values()], dtype=np.int64))
+        true_pairs = int((sizes * (sizes - 1) // 2).sum())
+        hit_rules = columns.rules[hit]
+        hits = int(hit.sum())
+        by_rule = {
+            name: int(np.count_nonzero(hit_rules & np.uint8(1 << i)))
+            for i, name in enumerate(names)
+        }
+        single = hit_rules[(hit_rules != 0) & ((hit_rules & (hit_rules - np.uint8(1))) == 0)]
+        only: Counter[str] = Counter()
+        for mask, n in zip(*np.unique(single, return_counts=True), strict=True):
+            only[columns.rule_tuple(int(mask))[0]] += int(n)
+        stats["gold_pairs"] = true_pairs
+        stats["gold_pairs_found"] = hits
+        stats["pair_completeness"] = hits / true_pairs if true_pairs else 1.0
         stats["pair_completeness_per_rule"] = {
-            rule: round(by_rule[rule] / len(true_pairs), 4) if true_pairs else 1.0
+            rule: round(by_rule[rule] / true_pairs, 4) if true_pairs else 1.0
             for rule in sorted(per_rule)
         }
         stats["gold_pairs_only_this_rule"] = dict(sorted(only.items()))
-        stats["pair_precision"] = len(hits) / len(pairs) if pairs else 0.0
-        stats["gold_cases_connected"] = _connected_share(gold, hits)
+        stats["pair_precision"] = hits / found if found else 0.0
+        ids = columns.ids
+        stats["gold_cases_connected"] = _connected_share(
+            gold,
+            [ids[x] for x in columns.a[hit].tolist()],
+            [ids[y] for y in columns.b[hit].tolist()],
+        )
     return stats

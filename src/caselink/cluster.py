@@ -120,7 +120,7 @@ from scipy.sparse.csgraph import connected_components
 
 from caselink._types import ArticleId, CaseId
 from caselink.config import ClusterConfig
-from caselink.models import ArticleFields, Incident, Profile, ScoredPair
+from caselink.models import ArticleFields, Incident, Profile, ScoredPair, ScoredPairs
 
 __all__ = [
     "Clustering",
@@ -133,6 +133,7 @@ __all__ = [
     "density_shift",
     "find_conflict",
     "incident_id",
+    "pair_bits",
 ]
 
 _Int = npt.NDArray[np.int64]
@@ -150,10 +151,25 @@ def incident_id(article_ids: Iterable[ArticleId]) -> CaseId:
     return "case-" + hashlib.sha1(smallest.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
 
 
+def pair_bits(probability: npt.ArrayLike) -> _Float:
+    """The match weight (log2 odds) of each probability, finite at 0 and 1: the weights clustered.
+
+    Thresholds go through the same function (`_bits`), so a pair and a threshold with equal
+    probabilities compare equal to the last bit (numpy's log2 and `math.log2` differ in the last
+    bit for about 1 value in 2,500).
+
+    Examples:
+        >>> pair_bits([0.5, 0.2]).round(6).tolist()
+        [0.0, -2.0]
+    """
+    p = np.clip(np.asarray(probability, dtype=np.float64), 1e-15, 1.0 - 1e-15)
+    bits: _Float = np.log2(p / (1.0 - p))
+    return bits
+
+
 def _bits(probability: float) -> float:
-    """The match weight (log2 odds) of a probability, finite at 0 and 1."""
-    p = min(max(probability, 1e-15), 1.0 - 1e-15)
-    return math.log2(p / (1.0 - p))
+    """The match weight (log2 odds) of one probability (see `pair_bits`)."""
+    return float(pair_bits(np.array([probability]))[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -940,16 +956,24 @@ def cluster_articles(
     cfg = config or ClusterConfig()
     ids = sorted(set(article_ids))
     index = {aid: i for i, aid in enumerate(ids)}
-    pair_list = [p for p in pairs if p.a in index and p.b in index]
-    rows = np.fromiter((index[p.a] for p in pair_list), dtype=np.int64, count=len(pair_list))
-    cols = np.fromiter((index[p.b] for p in pair_list), dtype=np.int64, count=len(pair_list))
-    weights = np.fromiter(
-        (_bits(p.probability) for p in pair_list), dtype=np.float64, count=len(pair_list)
-    )
+    columns = pairs if isinstance(pairs, ScoredPairs) else ScoredPairs.from_pairs(pairs)
+    # Each pair's articles as rows of ``ids`` (-1: not among them), mapped once per article.
+    node = np.array([index.get(aid, -1) for aid in columns.ids], dtype=np.int64)
+    held = columns.held()
+    rows = node[columns.candidates.a[held]]
+    cols = node[columns.candidates.b[held]]
+    inside = (rows >= 0) & (cols >= 0)
+    rows, cols = rows[inside], cols[inside]
+    probability = columns.probability[held[inside]]
+    weights = pair_bits(probability)
     if shift is None:
-        shift = density_shift([p.probability for p in pair_list], cfg)
+        shift = density_shift(probability, cfg)
     weights += shift
-    conflicts = list(_conflict_pairs(pair_list, cfg.conflict_levels))
+    conflicts = (
+        list(_conflict_pairs(columns.subset(inside), cfg.conflict_levels))
+        if cfg.conflict_levels
+        else []
+    )
     keys: list[ConflictKeys | None] | None = None
     if profiles is not None:
         # Articles that state nothing the enabled rules read are left out: they conflict with nothing.

@@ -18,23 +18,22 @@ from typing import Any
 
 import attrs
 import numpy as np
+from numpy.typing import NDArray
 
 from caselink import __version__
 from caselink._parallel import parallel_map
 from caselink._progress import track
 from caselink._types import ArticleId
 from caselink.blocking import (
-    CandidateIndex,
-    block_candidates,
     block_counts,
     blocking_stats,
+    candidate_columns,
     lsh_params,
 )
 from caselink.canonical import build_cases
 from caselink.cluster import cluster_articles, density_shift
 from caselink.compare import (
     Comparison,
-    ComparisonMatrix,
     ProfileTable,
     compare_batch,
     compare_pair,
@@ -49,15 +48,19 @@ from caselink.models import (
     Article,
     ArticleFields,
     CandidatePair,
+    Candidates,
     CleanText,
     Contribution,
     Profile,
     Resolution,
     ScoredPair,
+    ScoredPairs,
+    pair_probabilities,
 )
 from caselink.normalize import Boilerplate, clean_text, find_boilerplate
 from caselink.score import (
     MatchModel,
+    ScoredMatrix,
     default_model,
     fit_run_model,
     random_pairs,
@@ -103,76 +106,175 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def _scored_pairs(
-    candidates: Sequence[CandidatePair],
-    comparisons: Sequence[Comparison],
-    matrix: ComparisonMatrix,
-    *,
-    model: MatchModel,
-    frequencies: Mapping[str, Mapping[str, float]],
-    cfg: Config,
-) -> list[ScoredPair]:
-    """Score every candidate with the batch path; contributions carry level labels, not details.
+_PAIR_CHUNK = 65_536
+"""Pairs compared and scored together: bounds the per-comparison level and weight arrays."""
 
-    Equal contributions (same comparison, level and weight) are one shared object, which keeps
-    millions of pairs small; `explain_links` adds the values behind the levels where they are read.
-    """
-    scores = score_matrix(
-        matrix.names,
-        matrix.levels,
-        model,
-        frequencies=matrix.frequencies,
-        references=tf_references(frequencies),
-        config=cfg.score,
-    )
-    labels = [c.labels for c in comparisons]
-    names = matrix.names
-    shared: dict[tuple[int, int, float], Contribution] = {}
-    out = []
-    all_levels = matrix.levels.tolist()
-    all_weights = scores.weights.tolist()
-    match_weights = scores.match_weight.tolist()
-    probabilities = scores.probability.tolist()
-    for k, pair in enumerate(candidates):
-        contributions = []
-        for j, (level, weight) in enumerate(zip(all_levels[k], all_weights[k], strict=True)):
-            if level < 0:
-                continue
-            key = (j, level, weight)
-            found = shared.get(key)
-            if found is None:
-                found = shared[key] = Contribution(names[j], labels[j][level], weight)
-            contributions.append(found)
-        out.append(
-            ScoredPair(
-                pair.a, pair.b, match_weights[k], probabilities[k], contributions, pair.rules
-            )
+
+def _chunks(size: int) -> list[tuple[int, int]]:
+    return [(lo, min(lo + _PAIR_CHUNK, size)) for lo in range(0, size, _PAIR_CHUNK)]
+
+
+@attrs.frozen(eq=False)
+class _Scorer:
+    """What scoring a pair of table rows needs: the table, comparisons, model and TF references."""
+
+    table: ProfileTable
+    comparisons: tuple[Comparison, ...]
+    model: MatchModel
+    references: Mapping[str, float]
+    config: Config
+
+    def score(
+        self, a: NDArray[np.int64], b: NDArray[np.int64]
+    ) -> tuple[NDArray[np.int8], ScoredMatrix]:
+        """The levels and the scores of pairs of rows ``(a[k], b[k])``."""
+        matrix = compare_batch(self.table, a, b, self.comparisons, workers=self.config.workers)
+        scores = score_matrix(
+            matrix.names,
+            matrix.levels,
+            self.model,
+            frequencies=matrix.frequencies,
+            references=self.references,
+            config=self.config.score,
         )
-    return out
+        return matrix.levels, scores
+
+    def match_weights(self, candidates: Candidates) -> NDArray[np.float64]:
+        """The match weight of every candidate, compared and scored a chunk at a time.
+
+        Only one number per pair is kept: the levels and per-comparison weights of a chunk are
+        dropped once its pairs are scored (contributions are rebuilt when a pair is read).
+        """
+        weights = np.empty(len(candidates), dtype=np.float64)
+        bounds = _chunks(len(candidates))
+        for lo, hi in track(bounds, desc="score", total=len(bounds), progress=self.config.progress):
+            _levels, scores = self.score(candidates.a[lo:hi], candidates.b[lo:hi])
+            weights[lo:hi] = scores.match_weight
+        return weights
+
+    def contributions(
+        self, a: NDArray[np.int64], b: NDArray[np.int64]
+    ) -> list[tuple[Contribution, ...]]:
+        """Level-label contributions of pairs of rows; equal ones are one shared object."""
+        labels = [c.labels for c in self.comparisons]
+        names = [c.name for c in self.comparisons]
+        shared: dict[tuple[int, int, float], Contribution] = {}
+        out: list[tuple[Contribution, ...]] = []
+        for lo, hi in _chunks(a.size):
+            levels, scores = self.score(a[lo:hi], b[lo:hi])
+            for row_levels, row_weights in zip(
+                levels.tolist(), scores.weights.tolist(), strict=True
+            ):
+                found = []
+                for j, (level, weight) in enumerate(zip(row_levels, row_weights, strict=True)):
+                    if level < 0:
+                        continue
+                    key = (j, level, weight)
+                    contribution = shared.get(key)
+                    if contribution is None:
+                        contribution = shared[key] = Contribution(
+                            names[j], labels[j][level], weight
+                        )
+                    found.append(contribution)
+                out.append(tuple(found))
+        return out
 
 
-def _spanning_links(links: Iterable[ScoredPair]) -> list[ScoredPair]:
-    """The maximum spanning forest of ``links`` by match weight (ties by pair key), in key order.
+def _spanning_forest(
+    a: NDArray[np.int64], b: NDArray[np.int64], weight: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """The maximum spanning forest of edges ``(a, b)`` by weight (ties by ``(a, b)``), as edge indexes.
 
-    Every article joined by links keeps its strongest path into its case, in at most one pair per
-    article: the pairs `explain_links` details.
+    Node numbers must follow the article ids' order, so ties break by pair key.
     """
-    parent: dict[ArticleId, ArticleId] = {}
+    order = np.lexsort((b, a, -weight))
+    parent: dict[int, int] = {}
 
-    def root(x: ArticleId) -> ArticleId:
+    def root(x: int) -> int:
         parent.setdefault(x, x)
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    forest = []
-    for pair in sorted(links, key=lambda p: (-p.match_weight, p.key)):
-        ra, rb = root(pair.a), root(pair.b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-            forest.append(pair)
-    return sorted(forest, key=lambda p: p.key)
+    chosen = []
+    for k, x, y in zip(order.tolist(), a[order].tolist(), b[order].tolist(), strict=True):
+        rx, ry = root(x), root(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+            chosen.append(k)
+    return np.sort(np.array(chosen, dtype=np.int64))
+
+
+@attrs.frozen(eq=False)
+class _PairExplainer:
+    """Rebuilds the contributions of scored pairs when they are read (a `ContributionSource`).
+
+    The numbers come from the batch path (the same levels and weights the run scored with); the values
+    behind the levels ("same officer 'Andrew Turner'") come from the one-pair reference comparison,
+    about 100 times costlier, so by default only the links a reader follows get them: the maximum
+    spanning forest of ``links`` (every linked article's strongest tie into its case, at most one
+    pair per article, found when a detail is first wanted).
+
+    Attributes:
+        scorer: compares and scores rows of the run's profile table.
+        profiles: the profiles, for the one-pair comparison.
+        candidates: the scored pairs (rows of the table).
+        match_weight: their match weights.
+        links: the pairs whose spanning forest is detailed by default (indexes into candidates).
+    """
+
+    scorer: _Scorer
+    profiles: Mapping[ArticleId, Profile]
+    candidates: Candidates
+    match_weight: NDArray[np.float64]
+    links: NDArray[np.int64] = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+    _forest: list[frozenset[int]] = attrs.field(factory=list, init=False, repr=False)
+
+    def _detailed(self, index: NDArray[np.int64]) -> list[int]:
+        if not self._forest:
+            c, links = self.candidates, self.links
+            chosen = _spanning_forest(c.a[links], c.b[links], self.match_weight[links])
+            self._forest.append(frozenset(links[chosen].tolist()))
+        forest = self._forest[0]
+        return [k for k, i in enumerate(index.tolist()) if i in forest]
+
+    def contributions(
+        self,
+        index: NDArray[np.int64],
+        a: NDArray[np.int64],
+        b: NDArray[np.int64],
+        *,
+        details: bool | None = None,
+    ) -> list[tuple[Contribution, ...]]:
+        """See `caselink.models.ContributionSource`."""
+        found = self.scorer.contributions(a, b)
+        if details is False:
+            return found
+        wanted = range(index.size) if details else self._detailed(index)
+        ids = self.candidates.ids
+        for k in wanted:
+            x, y = ids[int(a[k])], ids[int(b[k])]
+            vector = compare_pair(self.profiles[x], self.profiles[y], self.scorer.comparisons)
+            detail = {c.name: c.detail for c in vector.comparisons}
+            found[k] = tuple(attrs.evolve(c, detail=detail.get(c.name, "")) for c in found[k])
+        return found
+
+
+def _spanning_links(links: Iterable[ScoredPair]) -> list[ScoredPair]:
+    """The maximum spanning forest of ``links`` by match weight (ties by pair key), in key order."""
+    listed = sorted(links, key=lambda p: p.key)
+    node: dict[ArticleId, int] = {}
+    for pair in listed:
+        node.setdefault(pair.a, 0)
+        node.setdefault(pair.b, 0)
+    node = {aid: i for i, aid in enumerate(sorted(node))}
+    chosen = _spanning_forest(
+        np.array([node[p.a] for p in listed], dtype=np.int64),
+        np.array([node[p.b] for p in listed], dtype=np.int64),
+        np.array([p.match_weight for p in listed], dtype=np.float64),
+    )
+    return [listed[k] for k in chosen.tolist()]
 
 
 def explain_links(
@@ -190,7 +292,7 @@ def explain_links(
     one case when ``same_case`` maps articles to cases): every linked article's strongest tie into
     its case, at most one pair per article, so the cost stays linear in the articles however dense
     the cases are. Only details change: the numbers stay the batch path's. Other pairs keep their
-    level labels.
+    level labels. (`resolve` does the same lazily, when a link is read.)
 
     Examples:
         >>> explain_links([], {})
@@ -329,37 +431,89 @@ def _state_table(
 
 
 def _fit_model(
-    table: ProfileTable,
-    matrix: ComparisonMatrix,
-    comparisons: Sequence[Comparison],
-    cfg: Config,
+    table: ProfileTable, candidates: Candidates, comparisons: Sequence[Comparison], cfg: Config
 ) -> MatchModel:
     """The run's model: the default, EM-fitted on the corpus when ``[score] fit = "em"``."""
     level_labels = {c.name: c.labels for c in comparisons}
     fitted = default_model(level_labels, cfg.score)
     if cfg.score.fit == "em":
+        names = [c.name for c in comparisons]
+        levels = [
+            compare_batch(table, candidates.a[lo:hi], candidates.b[lo:hi], comparisons).levels
+            for lo, hi in _chunks(len(candidates))
+        ]
+        candidate_levels = (
+            np.concatenate(levels) if levels else np.zeros((0, len(names)), dtype=np.int8)
+        )
         ra, rb = random_pairs(table.size, cfg.score.random_pairs, cfg.score.seed)
         random_levels = compare_batch(table, ra, rb, comparisons).levels
         fitted = fit_run_model(
-            matrix.names, level_labels, matrix.levels, random_levels, fitted, config=cfg.score
+            names, level_labels, candidate_levels, random_levels, fitted, config=cfg.score
         )
     return fitted
 
 
-def _compare(
-    candidates: Sequence[CandidatePair],
-    profiles: Sequence[Profile],
-    comparisons: Sequence[Comparison],
+@attrs.frozen(eq=False)
+class _Linked:
+    """The pairwise stages' working state: the table, the candidates and their match weights."""
+
+    scorer: _Scorer
+    candidates: Candidates
+    match_weight: NDArray[np.float64]
+    frequencies: Mapping[str, Mapping[str, float]]
+
+    @property
+    def probability(self) -> NDArray[np.float64]:
+        """The match probability of every candidate."""
+        return pair_probabilities(self.match_weight)
+
+    def pairs(
+        self, profiles: Mapping[ArticleId, Profile], links: NDArray[np.int64] | None = None
+    ) -> ScoredPairs:
+        """The scored pairs, contributions built when read (``links``: the pairs to detail)."""
+        chosen = links if links is not None else np.zeros(0, dtype=np.int64)
+        explainer = _PairExplainer(
+            self.scorer, profiles, self.candidates, self.match_weight, chosen
+        )
+        return ScoredPairs(self.candidates, self.match_weight, self.probability, explainer)
+
+
+def _link(
+    ordered: Sequence[Profile],
     cfg: Config,
-    state: FittedState | None,
-) -> tuple[ProfileTable, ComparisonMatrix]:
-    table = encode(profiles)
-    if state is not None:
-        table = _state_table(table, comparisons, state)
-    row = table.index()
-    rows_a = np.array([row[c.a] for c in candidates], dtype=np.int64)
-    rows_b = np.array([row[c.b] for c in candidates], dtype=np.int64)
-    return table, compare_batch(table, rows_a, rows_b, comparisons, workers=cfg.workers)
+    timer: _Timer,
+    *,
+    counts: Mapping[str, int] | None = None,
+    model: MatchModel | None = None,
+    state: FittedState | None = None,
+) -> _Linked:
+    """Block, compare and score profiles given in id order: the pairwise stages of `resolve`.
+
+    Candidates stay columns and only a match weight per pair is kept, so memory grows with the
+    pairs by a few bytes each, never by objects.
+    """
+    with timer.stage("blocking"):
+        if counts is None:
+            counts = block_counts(ordered, cfg.blocking)
+        candidates = candidate_columns(ordered, cfg.blocking, counts=counts)
+    with timer.stage("compare"):
+        comparisons = default_comparisons(cfg.compare)
+        table = encode(ordered)
+        if state is not None:
+            table = _state_table(table, comparisons, state)
+    with timer.stage("score"):
+        if model is None:
+            model = (
+                state.model
+                if state is not None
+                else _fit_model(table, candidates, comparisons, cfg)
+            )
+        frequencies = (
+            state.frequencies if state is not None else term_frequencies(table, comparisons)
+        )
+        scorer = _Scorer(table, tuple(comparisons), model, tf_references(frequencies), cfg)
+        weights = scorer.match_weights(candidates)
+    return _Linked(scorer, candidates, weights, frequencies)
 
 
 def _profiles(
@@ -401,30 +555,20 @@ def fit_state(
     _cleaned, _fields, profiles, term_model = _profiles(ordered, boilerplate, None, cfg)
     ordered_profiles = [profiles[a.id] for a in ordered]
     counts = block_counts(ordered_profiles, cfg.blocking)
-    comparisons = default_comparisons(cfg.compare)
-    table = encode(ordered_profiles)
-    candidates = CandidateIndex(cfg.blocking, counts=counts).add(ordered_profiles)
-    _table, matrix = _compare(candidates, ordered_profiles, comparisons, cfg, None)
-    if model is None:
-        model = _fit_model(table, matrix, comparisons, cfg)
-    scored = _scored_pairs(
-        candidates,
-        comparisons,
-        matrix,
-        model=model,
-        frequencies=term_frequencies(table, comparisons),
-        cfg=cfg,
-    )
-    shift = density_shift([p.probability for p in scored], cfg.cluster)
+    linked = _link(ordered_profiles, cfg, _Timer(), counts=counts, model=model)
+    shift = density_shift(linked.probability, cfg.cluster)
+    table = linked.scorer.table
     tf_counts = {
         c.name: {
             v: int(d)
             for v, d in zip(table.sets[c.tf_field].vocab, table.sets[c.tf_field].df, strict=True)
         }
-        for c in comparisons
+        for c in linked.scorer.comparisons
         if c.tf_field is not None
     }
-    return FittedState(boilerplate, model, term_model, counts, tf_counts, len(ordered), shift)
+    return FittedState(
+        boilerplate, linked.scorer.model, term_model, counts, tf_counts, len(ordered), shift
+    )
 
 
 def profile_articles(
@@ -449,28 +593,23 @@ def score_candidates(
     """Compare and score candidate pairs under a fixed state, exactly as `resolve` does with it.
 
     Each pair's score depends only on its two profiles and the state, so any subset of a run's
-    candidates scores as in the run.
+    candidates scores as in the run. Pairs come back sorted by key, with level-label contributions
+    (`explain_links` adds the values behind them).
 
     Examples:
         >>> score_candidates([], {}, fit_state([Article("a", "", "Some text.")]))
         []
     """
     cfg = config or Config()
-    comparisons = default_comparisons(cfg.compare)
-    needed = sorted({aid for c in candidates for aid in (c.a, c.b)})
-    if not needed:
+    columns = Candidates.from_pairs(candidates)
+    if not len(columns):
         return []
-    _table, matrix = _compare(
-        candidates, [profiles[aid] for aid in needed], comparisons, cfg, state
-    )
-    return _scored_pairs(
-        candidates,
-        comparisons,
-        matrix,
-        model=state.model,
-        frequencies=state.frequencies,
-        cfg=cfg,
-    )
+    comparisons = default_comparisons(cfg.compare)
+    table = _state_table(encode([profiles[aid] for aid in columns.ids]), comparisons, state)
+    scorer = _Scorer(table, tuple(comparisons), state.model, tf_references(state.frequencies), cfg)
+    weights = scorer.match_weights(columns)
+    linked = _Linked(scorer, columns, weights, state.frequencies)
+    return list(linked.pairs(profiles))
 
 
 @attrs.frozen
@@ -478,16 +617,16 @@ class LinkedProfiles:
     """The pairwise stages' output for a set of profiles (see `link_profiles`).
 
     Attributes:
-        candidates: the candidate pairs from blocking.
-        pairs: every candidate, compared and scored.
+        candidates: the candidate pairs from blocking, as columns.
+        pairs: every candidate, compared and scored (contributions built when a pair is read).
         model: the scoring model used (the given one, or the default, fitted on the run with EM
             when ``score.fit == "em"``).
         frequencies: the term frequencies behind the TF adjustment.
         timings_s: seconds of the ``blocking``, ``compare`` and ``score`` stages.
     """
 
-    candidates: list[CandidatePair]
-    pairs: list[ScoredPair]
+    candidates: Candidates
+    pairs: ScoredPairs = attrs.field(eq=False)
     model: MatchModel
     frequencies: Mapping[str, Mapping[str, float]]
     timings_s: dict[str, float]
@@ -511,29 +650,21 @@ def link_profiles(
 
     Examples:
         >>> linked = link_profiles([])
-        >>> linked.candidates, linked.pairs
-        ([], [])
+        >>> len(linked.candidates), len(linked.pairs)
+        (0, 0)
     """
     cfg = config or Config()
     timer = _Timer()
     ordered = sorted(profiles, key=lambda p: p.article_id)
-    with timer.stage("blocking"):
-        candidates = block_candidates(ordered, cfg.blocking)
-    with timer.stage("compare"):
-        comparisons = default_comparisons(cfg.compare)
-        table, matrix = _compare(candidates, ordered, comparisons, cfg, None)
-    with timer.stage("score"):
-        fitted = model if model is not None else _fit_model(table, matrix, comparisons, cfg)
-        frequencies = term_frequencies(table, comparisons)
-        scored = _scored_pairs(
-            candidates,
-            comparisons,
-            matrix,
-            model=fitted,
-            frequencies=frequencies,
-            cfg=cfg,
-        )
-    return LinkedProfiles(candidates, scored, fitted, frequencies, timer.seconds)
+    linked = _link(ordered, cfg, timer, model=model)
+    by_id = {p.article_id: p for p in ordered}
+    return LinkedProfiles(
+        linked.candidates,
+        linked.pairs(by_id),
+        linked.scorer.model,
+        linked.frequencies,
+        timer.seconds,
+    )
 
 
 def resolve(
@@ -579,34 +710,19 @@ def resolve(
             ordered, boilerplate, state.terms if state is not None else None, cfg
         )
     ordered_profiles = [profiles[a.id] for a in ordered]
-    with timer.stage("blocking"):
-        counts = state.counts if state is not None else block_counts(ordered_profiles, cfg.blocking)
-        candidates = CandidateIndex(cfg.blocking, counts=counts).add(ordered_profiles)
-    with timer.stage("compare"):
-        comparisons = default_comparisons(cfg.compare)
-        table, matrix = _compare(candidates, ordered_profiles, comparisons, cfg, state)
-    with timer.stage("score"):
-        if model is not None:
-            fitted = model
-        elif state is not None:
-            fitted = state.model
-        else:
-            fitted = _fit_model(table, matrix, comparisons, cfg)
-        frequencies = (
-            state.frequencies if state is not None else term_frequencies(table, comparisons)
-        )
-        scored = _scored_pairs(
-            candidates,
-            comparisons,
-            matrix,
-            model=fitted,
-            frequencies=frequencies,
-            cfg=cfg,
-        )
+    linked = _link(
+        ordered_profiles,
+        cfg,
+        timer,
+        counts=state.counts if state is not None else None,
+        model=model,
+        state=state,
+    )
+    candidates, probability = linked.candidates, linked.probability
     with timer.stage("cluster"):
         clustering = cluster_articles(
-            [a.id for a in ordered],
-            scored,
+            candidates.ids,
+            linked.pairs(profiles),
             cfg.cluster,
             profiles=profiles,
             shift=state.density_shift if state is not None else None,
@@ -615,12 +731,16 @@ def resolve(
     with timer.stage("canonical"):
         by_id = {a.id: a for a in ordered}
         cases = build_cases(incidents, by_id, {f.article_id: f for f in fields}, cfg.canonical)
-    case_of = {aid: case.case_id for case in cases for aid in case.article_ids}
-    with timer.stage("explain"):
-        scored = explain_links(scored, profiles, cfg, same_case=case_of)
-    links = [
-        p for p in scored if p.probability >= cfg.cluster.threshold and case_of[p.a] == case_of[p.b]
-    ]
+    with timer.stage("links"):
+        case_row = np.empty(len(ordered), dtype=np.int64)
+        row = {aid: i for i, aid in enumerate(candidates.ids)}
+        for number, case in enumerate(cases):
+            case_row[[row[aid] for aid in case.article_ids]] = number
+        is_link = (probability >= cfg.cluster.threshold) & (
+            case_row[candidates.a] == case_row[candidates.b]
+        )
+        pairs = linked.pairs(profiles, np.flatnonzero(is_link))
+        links = pairs.subset(is_link)
     bands, rows = lsh_params(cfg.blocking.lsh_threshold, cfg.shingle.num_perm)
     manifest = {
         "caselink_version": __version__,
@@ -633,8 +753,8 @@ def resolve(
             "term_model_docs": term_model.n_docs,
             "term_vocabulary": len(term_model.df),
         },
-        "model": fitted.to_dict(),
-        "term_frequencies": {name: len(values) for name, values in frequencies.items()},
+        "model": linked.scorer.model.to_dict(),
+        "term_frequencies": {name: len(values) for name, values in linked.frequencies.items()},
         "versions": _versions(),
         "counts": {
             "articles": len(ordered),
@@ -654,7 +774,7 @@ def resolve(
         articles=ordered,
         fields=fields,
         cases=cases,
-        pairs=scored,
+        pairs=pairs,
         links=links,
         rejects=batch.rejects,
         manifest=manifest,

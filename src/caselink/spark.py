@@ -405,7 +405,7 @@ def resolve(
     linked = link_profiles(profiles.values(), cfg, model=model)
     if stats is not None:
         stats["candidate_pairs"] = len(linked.candidates)
-        stats["links"] = sum(1 for p in linked.pairs if p.probability >= cfg.cluster.threshold)
+        stats["links"] = int(np.count_nonzero(linked.pairs.probability >= cfg.cluster.threshold))
     start = _timed(stats, "pairs", start)
 
     clustering = cluster_articles(sorted(profiles), linked.pairs, cfg.cluster, profiles=profiles)
