@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import gc
 import multiprocessing
 import os
 import sys
@@ -99,19 +100,30 @@ def _pooled(
 ) -> Iterator[Any]:
     """Yield the results of ``runner(func, batch)`` for every batch, in order, on ``workers`` processes."""
     in_flight: collections.deque[concurrent.futures.Future[list[Any]]] = collections.deque()
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_install, initargs=(shared,)
-    ) as pool:
-        try:
-            for batch in _batches(items, batch_size):
-                in_flight.append(pool.submit(_in_worker, runner, func, batch))
-                if len(in_flight) >= 2 * workers:
+    context = _context()
+    forked = context.get_start_method() == "fork"
+    if forked:
+        # A forked worker shares the parent's pages until it writes to them, and the cyclic garbage
+        # collector writes to every object it visits: frozen objects are never visited, so the
+        # parent's heap (profiles, tables) stays shared instead of being copied into each worker.
+        gc.freeze()
+    try:
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_install, initargs=(shared,)
+        ) as pool:
+            try:
+                for batch in _batches(items, batch_size):
+                    in_flight.append(pool.submit(_in_worker, runner, func, batch))
+                    if len(in_flight) >= 2 * workers:
+                        yield from in_flight.popleft().result()
+                while in_flight:
                     yield from in_flight.popleft().result()
-            while in_flight:
-                yield from in_flight.popleft().result()
-        finally:
-            for future in in_flight:
-                future.cancel()
+            finally:
+                for future in in_flight:
+                    future.cancel()
+    finally:
+        if forked:
+            gc.unfreeze()
 
 
 def _sequential(
@@ -136,12 +148,13 @@ def _map(
     batch_size: int,
     progress: bool | None,
     desc: str,
+    min_items: int = _MIN_PARALLEL_ITEMS,
 ) -> list[Any]:
     if batch_size < 1:
         msg = f"batch_size must be at least 1, got {batch_size!r}"
         raise ValueError(msg)
     processes = effective_workers(workers)
-    if processes == 1 or len(items) < _MIN_PARALLEL_ITEMS:
+    if processes == 1 or len(items) < min_items:
         results = _sequential(runner, func, items=items, shared=shared, batch_size=batch_size)
     else:
         results = _pooled(
@@ -159,6 +172,7 @@ def parallel_map(
     batch_size: int = _DEFAULT_BATCH,
     progress: bool | None = False,
     desc: str = "",
+    min_items: int = _MIN_PARALLEL_ITEMS,
 ) -> list[_R]:
     """Return ``[func(item, *shared) for item in items]``, computed on up to ``workers`` processes.
 
@@ -170,6 +184,8 @@ def parallel_map(
         batch_size: items per task sent to a worker.
         progress: show a progress bar with ETA (``None``: only on a terminal).
         desc: the progress bar's label.
+        min_items: fewer items than this run in this process (a pool costs more than small work
+            saves); lower it when each item is a lot of work.
 
     Returns:
         The results in the order of ``items``, identical for any ``workers``.
@@ -187,6 +203,7 @@ def parallel_map(
         batch_size=batch_size,
         progress=progress,
         desc=desc,
+        min_items=min_items,
     )
     return results
 

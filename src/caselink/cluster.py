@@ -108,16 +108,16 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 import attrs
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from caselink._parallel import parallel_map
 from caselink._types import ArticleId, CaseId
 from caselink.config import ClusterConfig
 from caselink.models import ArticleFields, Incident, Profile, ScoredPair, ScoredPairs
@@ -436,22 +436,73 @@ _Cell = list[float]
 """Between two clusters: [sum of scored weights, number of scored pairs, number of links]."""
 
 
+def _bridges(size: int, x: _Int, y: _Int) -> list[tuple[int, int]]:
+    """The bridges of a simple undirected graph on nodes ``0 .. size - 1`` (iterative Tarjan).
+
+    Each bridge is ``(u, v)`` with ``u < v``; linear in nodes and edges, no recursion limit.
+    """
+    ends = np.concatenate((x, y))
+    order = np.argsort(ends, kind="stable")
+    neighbours = np.concatenate((y, x))[order].tolist()
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(ends, minlength=size)))).tolist()
+    disc = [-1] * size
+    low = [0] * size
+    clock = 0
+    found = []
+    for root in range(size):
+        if disc[root] != -1:
+            continue
+        disc[root] = low[root] = clock
+        clock += 1
+        # Frames: (node, its parent, the next neighbour position to look at).
+        stack = [(root, -1, indptr[root])]
+        while stack:
+            node, parent, at = stack[-1]
+            if at < indptr[node + 1]:
+                stack[-1] = (node, parent, at + 1)
+                other = neighbours[at]
+                if other == parent:
+                    continue
+                if disc[other] == -1:
+                    disc[other] = low[other] = clock
+                    clock += 1
+                    stack.append((other, node, indptr[other]))
+                elif disc[other] < low[node]:
+                    low[node] = disc[other]
+                continue
+            stack.pop()
+            if stack:
+                above = stack[-1][0]
+                low[above] = min(low[above], low[node])
+                if low[node] > disc[above]:
+                    found.append((min(above, node), max(above, node)))
+    return found
+
+
 def _bridge_sides(nodes: list[int], links: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
     """Return each bridge of the link graph with the number of nodes on its smaller side."""
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from(links)
-    bridges = [(min(u, v), max(u, v)) for u, v in nx.bridges(graph)]
+    local = {n: i for i, n in enumerate(nodes)}
+    pairs = np.array([(local[u], local[v]) for u, v in links], dtype=np.int64).reshape(-1, 2)
+    x, y = pairs[:, 0], pairs[:, 1]
+    bridges = [(nodes[u], nodes[v]) for u, v in _bridges(len(nodes), x, y)]
     if not bridges:
         return {}
+    bridges = [(min(u, v), max(u, v)) for u, v in bridges]
     # Contract the 2-edge-connected parts; the bridges then form a forest over the parts.
-    graph.remove_edges_from(bridges)
-    part_of: dict[int, int] = {}
-    size: list[int] = []
-    parts = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0])
-    for index, members in enumerate(parts):
-        size.append(len(members))
-        part_of.update(dict.fromkeys(members, index))
+    cut = {(local[u], local[v]) for u, v in bridges}
+    cut |= {(v, u) for u, v in cut}
+    kept = np.array([(u, v) not in cut for u, v in zip(x.tolist(), y.tolist(), strict=True)])
+    graph = coo_matrix(
+        (np.ones(int(kept.sum()), dtype=np.int8), (x[kept], y[kept])), shape=(len(nodes),) * 2
+    )
+    _count, piece = connected_components(graph.tocsr(), directed=False)
+    # Parts numbered by their smallest node, as a sorted list of parts would number them.
+    first_node: dict[int, int] = {}
+    for i, label in enumerate(piece.tolist()):
+        first_node.setdefault(label, i)
+    rank = {label: k for k, label in enumerate(sorted(first_node, key=first_node.__getitem__))}
+    part_of = {nodes[i]: rank[label] for i, label in enumerate(piece.tolist())}
+    size = np.bincount([rank[label] for label in piece.tolist()]).tolist()
     tree: dict[int, list[int]] = defaultdict(list)
     for u, v in bridges:
         tree[part_of[u]].append(part_of[v])
@@ -504,14 +555,13 @@ class _Component:
                 if side >= config.bridge_min_side and links[edge] < bridge_w:
                     del links[edge]
                     self.weak_bridges += 1
-        self.table: dict[int, dict[int, _Cell]] = {n: {} for n in nodes}
+        table: dict[int, dict[int, _Cell]] = {n: {} for n in nodes}
+        # Each pair comes once (`cluster_graph` keeps one weight per pair), so a cell is one pair.
         for i, j, w in edges:
             linked = 1.0 if (i, j) in links else 0.0
-            for x, y in ((i, j), (j, i)):
-                cell = self.table[x].setdefault(y, [0.0, 0.0, 0.0])
-                cell[0] += w
-                cell[1] += 1.0
-                cell[2] += linked
+            table[i][j] = [w, 1.0, linked]
+            table[j][i] = [w, 1.0, linked]
+        self.table = table
         self.merge_w = _bits(config.merge_threshold)
         self.missing = config.missing_weight if config.missing_pairs == "count" else None
 
@@ -690,6 +740,8 @@ def cluster_graph(
     cannot_rows: npt.ArrayLike | None = None,
     cannot_cols: npt.ArrayLike | None = None,
     keys: Sequence[ConflictKeys | None] | None = None,
+    workers: int = 1,
+    progress: bool | None = False,
 ) -> GraphClustering:
     """Cluster a graph given as arrays: the memory-lean core of `cluster_incidents`.
 
@@ -703,6 +755,9 @@ def cluster_graph(
         cannot_rows: first node of each explicit cannot-link pair.
         cannot_cols: second node of each explicit cannot-link pair.
         keys: per node, its hard facts for the field cannot-link rules (``None`` for none).
+        workers: processes over which the link components are clustered (the result does not
+            depend on it).
+        progress: show a progress bar with ETA over the components (``None``: on a terminal).
 
     Returns:
         Canonical labels (the smallest node of each cluster), split flags and diagnostics.
@@ -749,28 +804,26 @@ def cluster_graph(
     ends = np.searchsorted(ecomp, multi, side="right").tolist()
     node_keys = keys if keys is not None and cfg.cannot_link else None
 
+    items = list(zip(multi.tolist(), starts, ends, strict=True))
+    shared = (_Edges(elo, ehi, ew, node_order, node_bounds), cannot, node_keys, cfg)
+    # Components are independent: big runs spread them over worker processes (same result).
+    results = parallel_map(
+        _cluster_component,
+        items,
+        shared=shared,
+        workers=workers,
+        batch_size=4,
+        progress=progress,
+        desc="cluster",
+        min_items=64,
+    )
     stats: Counter[str] = Counter()
-    for label, start, end in zip(multi.tolist(), starts, ends, strict=True):
-        nodes = node_order[node_bounds[label] : node_bounds[label + 1]].tolist()
-        comp_cannot = cannot.get(label, set())
-        if _keep_whole(nodes, ew[start:end], cannot=comp_cannot, keys=node_keys, config=cfg):
-            labels[nodes] = nodes[0]
-            stats["components_kept_whole"] += 1
-            continue
-        edges = zip(
-            elo[start:end].tolist(), ehi[start:end].tolist(), ew[start:end].tolist(), strict=True
-        )
-        work = _Component(nodes, list(edges), comp_cannot, node_keys, cfg)
-        clusters = work.run()
-        stats["bridges"] += work.bridges
-        stats["weak_bridges_cut"] += work.weak_bridges
-        stats["merges_blocked_by_constraint"] += work.blocked
-        stats["components_reclustered"] += 1
-        stats["components_split"] += len(clusters) > 1
-        stats["components_split_by_constraint"] += len(clusters) > 1 and work.blocked > 0
+    for clusters, counts in results:
+        stats.update(counts)
+        blocked = counts["merges_blocked_by_constraint"] > 0
         for members in clusters:
             labels[members] = min(members)
-            split[members] = len(clusters) > 1 and work.blocked > 0
+            split[members] = len(clusters) > 1 and blocked
     diagnostics = _diagnostics(
         cfg,
         labels=labels,
@@ -784,6 +837,47 @@ def cluster_graph(
     diagnostics["largest_link_component"] = largest_link_component
     diagnostics["components_over_max_size"] = raised
     return GraphClustering(labels, split, diagnostics)
+
+
+@attrs.frozen(eq=False)
+class _Edges:
+    """The scored pairs inside link components, grouped by component, and the nodes of each."""
+
+    lo: _Int
+    hi: _Int
+    weight: _Float
+    node_order: _Int
+    node_bounds: _Int
+
+
+def _cluster_component(
+    item: tuple[int, int, int],
+    edges: _Edges,
+    cannot: Mapping[int, set[tuple[int, int]]],
+    keys: Sequence[ConflictKeys | None] | None,
+    config: ClusterConfig,
+) -> tuple[list[list[int]], Counter[str]]:
+    """Cluster one link component: its clusters (node lists) and the counts for the diagnostics."""
+    label, start, end = item
+    nodes = edges.node_order[edges.node_bounds[label] : edges.node_bounds[label + 1]].tolist()
+    comp_cannot = cannot.get(label, set())
+    counts: Counter[str] = Counter()
+    weights = edges.weight[start:end]
+    if _keep_whole(nodes, weights, cannot=comp_cannot, keys=keys, config=config):
+        counts["components_kept_whole"] += 1
+        return [nodes], counts
+    pairs = zip(
+        edges.lo[start:end].tolist(), edges.hi[start:end].tolist(), weights.tolist(), strict=True
+    )
+    work = _Component(nodes, list(pairs), comp_cannot, keys, config)
+    clusters = work.run()
+    counts["bridges"] += work.bridges
+    counts["weak_bridges_cut"] += work.weak_bridges
+    counts["merges_blocked_by_constraint"] += work.blocked
+    counts["components_reclustered"] += 1
+    counts["components_split"] += len(clusters) > 1
+    counts["components_split_by_constraint"] += len(clusters) > 1 and work.blocked > 0
+    return clusters, counts
 
 
 def _keep_whole(
@@ -903,6 +997,38 @@ def _conflict_pairs(pairs: Iterable[ScoredPair], levels: Sequence[str]) -> Itera
             yield pair
 
 
+class _ConflictKeysOf(Sequence["ConflictKeys | None"]):
+    """Each article's `ConflictKeys`, built the first time clustering reads them.
+
+    Only articles in link components that need re-clustering are read, so most articles of a
+    large corpus never pay for theirs. Articles that state nothing the enabled rules read are
+    ``None``: they conflict with nothing.
+    """
+
+    def __init__(self, fields: Sequence[ArticleFields | None], rules: Sequence[str]) -> None:
+        self._fields = fields
+        self._rules = tuple(rules)
+        self._built: dict[int, ConflictKeys | None] = {}
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    @overload
+    def __getitem__(self, index: int) -> ConflictKeys | None: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ConflictKeys | None]: ...
+
+    def __getitem__(self, index: int | slice) -> ConflictKeys | list[ConflictKeys | None] | None:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index not in self._built:
+            fields = self._fields[index]
+            keys = conflict_keys(fields) if fields is not None else None
+            self._built[index] = keys if keys is not None and keys.relevant(self._rules) else None
+        return self._built[index]
+
+
 def density_shift(probabilities: npt.ArrayLike, config: ClusterConfig) -> float:
     """The bits every scored pair loses when candidates are less often matches than at calibration.
 
@@ -933,6 +1059,8 @@ def cluster_articles(
     *,
     profiles: Mapping[ArticleId, Profile] | None = None,
     shift: float | None = None,
+    workers: int = 1,
+    progress: bool | None = False,
 ) -> Clustering:
     """Group articles into incidents and report how (see the module docstring for the method).
 
@@ -944,6 +1072,8 @@ def cluster_articles(
         shift: the density shift in bits (`density_shift`); computed from ``pairs`` when omitted.
             Re-clustering part of a corpus (one link component of an incremental store) must pass
             the whole corpus's shift to get the same cases.
+        workers: processes over which link components are clustered (same result for any number).
+        progress: show a progress bar with ETA over the link components.
 
     Returns:
         The incidents, sorted by id, and diagnostics for the run manifest.
@@ -974,15 +1104,13 @@ def cluster_articles(
         if cfg.conflict_levels
         else []
     )
-    keys: list[ConflictKeys | None] | None = None
-    if profiles is not None:
-        # Articles that state nothing the enabled rules read are left out: they conflict with nothing.
-        keys = [
-            k
-            if a in profiles and (k := conflict_keys(profiles[a].fields)).relevant(cfg.cannot_link)
-            else None
-            for a in ids
-        ]
+    keys = (
+        _ConflictKeysOf(
+            [p.fields if (p := profiles.get(a)) else None for a in ids], cfg.cannot_link
+        )
+        if profiles is not None
+        else None
+    )
     result = cluster_graph(
         len(ids),
         rows,
@@ -992,6 +1120,8 @@ def cluster_articles(
         cannot_rows=[index[p.a] for p in conflicts],
         cannot_cols=[index[p.b] for p in conflicts],
         keys=keys,
+        workers=workers,
+        progress=progress,
     )
     members: dict[int, list[ArticleId]] = defaultdict(list)
     for aid, label in zip(ids, result.labels.tolist(), strict=True):

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from caselink import __version__
-from caselink._parallel import parallel_map
+from caselink._parallel import parallel_batches, parallel_map
 from caselink._progress import track
 from caselink._types import ArticleId
 from caselink.blocking import (
@@ -41,7 +41,7 @@ from caselink.compare import (
     encode,
     term_frequencies,
 )
-from caselink.config import Config
+from caselink.config import Config, NormalizeConfig
 from caselink.extract import extract_fields
 from caselink.ingest import Ingested, read_records
 from caselink.models import (
@@ -55,9 +55,17 @@ from caselink.models import (
     Resolution,
     ScoredPair,
     ScoredPairs,
+    Signature,
     pair_probabilities,
 )
-from caselink.normalize import Boilerplate, clean_text, find_boilerplate
+from caselink.normalize import (
+    Boilerplate,
+    HashedBoilerplate,
+    boilerplate_hashes,
+    clean_text,
+    count_boilerplate,
+    find_boilerplate,
+)
 from caselink.score import (
     MatchModel,
     ScoredMatrix,
@@ -68,7 +76,7 @@ from caselink.score import (
     tf_references,
 )
 from caselink.shingle import signature_scheme, signatures
-from caselink.terms import TermModel, fit_terms, term_vectors
+from caselink.terms import TermModel, document_terms, fit_terms, term_vector
 
 __all__ = [
     "FittedState",
@@ -516,22 +524,64 @@ def _link(
     return _Linked(scorer, candidates, weights, frequencies)
 
 
+def _article_batch(
+    articles: list[Article], boilerplate: Boilerplate | HashedBoilerplate, cfg: Config
+) -> list[tuple[CleanText, ArticleFields, Signature, tuple[str, ...]]]:
+    """The per-article stages of a batch, in a worker: clean, shingle, extract, document terms."""
+    cleaned = [clean_text(a, boilerplate, cfg.normalize) for a in articles]
+    sigs = signatures(cleaned, cfg.shingle)
+    return [
+        (c, extract_fields(a, cfg.extract), s, document_terms(c))
+        for a, c, s in zip(articles, cleaned, sigs, strict=True)
+    ]
+
+
+def _term_vector(item: tuple[CleanText, str], model: TermModel) -> tuple[tuple[str, float], ...]:
+    return term_vector(item[0], model, title=item[1])
+
+
+def _article_hashes(article: Article, cfg: NormalizeConfig) -> NDArray[np.uint64]:
+    return boilerplate_hashes(article.text, cfg)
+
+
+def _boilerplate(ordered: Sequence[Article], cfg: Config) -> HashedBoilerplate:
+    """The corpus's boilerplate, its sentences hashed on the workers and counted here."""
+    hashes = parallel_map(
+        _article_hashes, ordered, shared=(cfg.normalize,), **_pool(cfg, "normalize")
+    )
+    return count_boilerplate(ordered, cfg.normalize, hashes=hashes)
+
+
 def _profiles(
     ordered: Sequence[Article],
-    boilerplate: Boilerplate,
+    boilerplate: Boilerplate | HashedBoilerplate,
     terms: TermModel | None,
     cfg: Config,
 ) -> tuple[list[CleanText], list[ArticleFields], dict[ArticleId, Profile], TermModel]:
-    cleaned = parallel_map(
-        clean_text, ordered, shared=(boilerplate, cfg.normalize), **_pool(cfg, "normalize")
+    """Clean, extract and shingle on the workers (one pass), fit the terms here, then vectorise.
+
+    Each article travels to a worker once for the text stages; term vectors need the corpus's
+    document frequencies first, so they are a second, lighter pass.
+    """
+    done = parallel_batches(
+        _article_batch, ordered, shared=(boilerplate, cfg), **_pool(cfg, "extract")
     )
-    fields = parallel_map(extract_fields, ordered, shared=(cfg.extract,), **_pool(cfg, "extract"))
-    sigs = signatures(cleaned, cfg.shingle)
-    term_model = terms if terms is not None else fit_terms(cleaned, cfg.terms)
-    term_vecs = term_vectors(cleaned, term_model, titles=[a.title for a in ordered])
+    cleaned = [c for c, _f, _s, _t in done]
+    fields = [f for _c, f, _s, _t in done]
+    term_model = (
+        terms
+        if terms is not None
+        else fit_terms((), cfg.terms, documents=(t for _c, _f, _s, t in done))
+    )
+    vectors = parallel_map(
+        _term_vector,
+        [(c, a.title) for c, a in zip(cleaned, ordered, strict=True)],
+        shared=(term_model,),
+        **_pool(cfg, "terms"),
+    )
     profiles = {
         a.id: Profile(a.id, a.published, a.source, f, s, v)
-        for a, f, s, v in zip(ordered, fields, sigs, term_vecs, strict=True)
+        for a, (_c, f, s, _t), v in zip(ordered, done, vectors, strict=True)
     }
     return cleaned, fields, profiles, term_model
 
@@ -702,9 +752,7 @@ def resolve(
         batch = articles if isinstance(articles, Ingested) else read_records(articles)
         ordered = sorted(batch.articles, key=lambda a: a.id)
     with timer.stage("normalize"):
-        boilerplate = (
-            state.boilerplate if state is not None else find_boilerplate(ordered, cfg.normalize)
-        )
+        boilerplate = state.boilerplate if state is not None else _boilerplate(ordered, cfg)
     with timer.stage("extract"):  # clean, extract, shingle and term vectors
         cleaned, fields, profiles, term_model = _profiles(
             ordered, boilerplate, state.terms if state is not None else None, cfg
@@ -726,6 +774,8 @@ def resolve(
             cfg.cluster,
             profiles=profiles,
             shift=state.density_shift if state is not None else None,
+            workers=cfg.workers,
+            progress=cfg.progress,
         )
         incidents = list(clustering.incidents)
     with timer.stage("canonical"):
