@@ -593,13 +593,31 @@ class _Component:
         ky = [k for y in ys if (k := keys[y]) is not None and not k.empty]
         return any(find_conflict(a, b, self.config) is not None for a in kx for b in ky)
 
-    def _candidates(self, x: int) -> Iterable[tuple[float, int, int, int, int]]:
+    def _candidates(self, x: int) -> list[tuple[float, int, int, int, int]]:
+        # The hot loop of clustering: `_score` inlined for the default method, same arithmetic.
+        if self.missing is None or self.config.method != "average":
+            return [
+                (-s, *((x, z) if x < z else (z, x)), *self._versions(x, z))
+                for z, cell in self.table[x].items()
+                if cell[2] > 0 and (s := self._score(x, z, cell)) >= self.merge_w
+            ]
+        found = []
+        members, version, missing, merge_w = self.members, self.version, self.missing, self.merge_w
+        size_x, version_x = len(members[x]), version[x]
         for z, cell in self.table[x].items():
             if cell[2] > 0:
-                s = self._score(x, z, cell)
-                if s >= self.merge_w:
-                    a, b = (x, z) if x < z else (z, x)
-                    yield (-s, a, b, self.version[a], self.version[b])
+                pairs = float(size_x * len(members[z]))
+                s = (cell[0] + missing * (pairs - cell[1])) / pairs
+                if s >= merge_w:
+                    if x < z:
+                        found.append((-s, x, z, version_x, version[z]))
+                    else:
+                        found.append((-s, z, x, version[z], version_x))
+        return found
+
+    def _versions(self, x: int, z: int) -> tuple[int, int]:
+        a, b = (x, z) if x < z else (z, x)
+        return self.version[a], self.version[b]
 
     def _merge(self, x: int, y: int) -> None:
         """Merge cluster ``y`` into ``x`` (``x < y``: the representative stays the smallest node)."""
@@ -611,8 +629,9 @@ class _Component:
             if z == x:
                 continue
             mine = row_x.setdefault(z, [0.0, 0.0, 0.0])
-            for k in range(3):
-                mine[k] += cell[k]
+            mine[0] += cell[0]
+            mine[1] += cell[1]
+            mine[2] += cell[2]
             other = self.table[z]
             del other[y]
             other[x] = list(mine)

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from caselink import __version__
-from caselink._parallel import parallel_batches, parallel_map
+from caselink._parallel import effective_workers, parallel_batches, parallel_map
 from caselink._progress import track
 from caselink._types import ArticleId
 from caselink.blocking import (
@@ -133,10 +133,10 @@ class _Scorer:
     config: Config
 
     def score(
-        self, a: NDArray[np.int64], b: NDArray[np.int64]
+        self, a: NDArray[np.int64], b: NDArray[np.int64], *, threads: int = 1
     ) -> tuple[NDArray[np.int8], ScoredMatrix]:
         """The levels and the scores of pairs of rows ``(a[k], b[k])``."""
-        matrix = compare_batch(self.table, a, b, self.comparisons, workers=self.config.workers)
+        matrix = compare_batch(self.table, a, b, self.comparisons, workers=threads)
         scores = score_matrix(
             matrix.names,
             matrix.levels,
@@ -153,12 +153,26 @@ class _Scorer:
         Only one number per pair is kept: the levels and per-comparison weights of a chunk are
         dropped once its pairs are scored (contributions are rebuilt when a pair is read).
         """
-        weights = np.empty(len(candidates), dtype=np.float64)
+        cfg = self.config
         bounds = _chunks(len(candidates))
-        for lo, hi in track(bounds, desc="score", total=len(bounds), progress=self.config.progress):
-            _levels, scores = self.score(candidates.a[lo:hi], candidates.b[lo:hi])
-            weights[lo:hi] = scores.match_weight
-        return weights
+        if effective_workers(cfg.workers) == 1 or len(bounds) < 2:
+            parts = [
+                self.score(candidates.a[lo:hi], candidates.b[lo:hi], threads=cfg.workers)[1]
+                .match_weight
+                for lo, hi in track(bounds, desc="score", total=len(bounds), progress=cfg.progress)
+            ]
+        else:
+            # Chunks of pairs on worker processes, which share the table by fork; each sends back
+            # one weight per pair.
+            parts = parallel_map(
+                _chunk_weights,
+                bounds,
+                shared=(self, candidates.a, candidates.b),
+                batch_size=1,
+                min_items=2,
+                **_pool(cfg, "score"),
+            )
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
 
     def contributions(
         self, a: NDArray[np.int64], b: NDArray[np.int64]
@@ -186,6 +200,14 @@ class _Scorer:
                     found.append(contribution)
                 out.append(tuple(found))
         return out
+
+
+def _chunk_weights(
+    bounds: tuple[int, int], scorer: _Scorer, a: NDArray[np.int64], b: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """The match weights of candidates ``bounds[0]:bounds[1]`` (one chunk, on a worker)."""
+    lo, hi = bounds
+    return scorer.score(a[lo:hi], b[lo:hi])[1].match_weight
 
 
 def _spanning_forest(
