@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from caselink._progress import track
 
-__all__ = ["effective_workers", "parallel_batches", "parallel_map"]
+__all__ = ["effective_workers", "iter_batches", "parallel_batches", "parallel_map"]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -149,7 +149,7 @@ def _map(
     progress: bool | None,
     desc: str,
     min_items: int = _MIN_PARALLEL_ITEMS,
-) -> list[Any]:
+) -> Iterator[Any]:
     if batch_size < 1:
         msg = f"batch_size must be at least 1, got {batch_size!r}"
         raise ValueError(msg)
@@ -160,7 +160,7 @@ def _map(
         results = _pooled(
             runner, func, items=items, shared=shared, workers=processes, batch_size=batch_size
         )
-    return list(track(results, desc=desc, total=len(items), progress=progress))
+    return track(results, desc=desc, total=len(items), progress=progress)
 
 
 def parallel_map(
@@ -194,16 +194,18 @@ def parallel_map(
         >>> parallel_map(divmod, [7, 9], shared=(4,))
         [(1, 3), (2, 1)]
     """
-    results: list[_R] = _map(
-        _run_items,
-        func,
-        items,
-        shared=shared,
-        workers=workers,
-        batch_size=batch_size,
-        progress=progress,
-        desc=desc,
-        min_items=min_items,
+    results: list[_R] = list(
+        _map(
+            _run_items,
+            func,
+            items,
+            shared=shared,
+            workers=workers,
+            batch_size=batch_size,
+            progress=progress,
+            desc=desc,
+            min_items=min_items,
+        )
     )
     return results
 
@@ -227,7 +229,38 @@ def parallel_batches(
         >>> parallel_batches(sorted, [3, 1, 2], batch_size=3)
         [1, 2, 3]
     """
-    results: list[_R] = _map(
+    return list(
+        iter_batches(
+            func,
+            items,
+            shared=shared,
+            workers=workers,
+            batch_size=batch_size,
+            progress=progress,
+            desc=desc,
+        )
+    )
+
+
+def iter_batches(
+    func: Callable[..., Iterable[_R]],
+    items: Sequence[_T],
+    *,
+    shared: tuple[Any, ...] = (),
+    workers: int = 1,
+    batch_size: int = _DEFAULT_BATCH,
+    progress: bool | None = False,
+    desc: str = "",
+) -> Iterator[_R]:
+    """`parallel_batches` as an iterator: results in input order, each as soon as it is ready.
+
+    The caller can fold results into compact state as they arrive instead of holding all of them.
+
+    Examples:
+        >>> list(iter_batches(sorted, [3, 1, 2], batch_size=3))
+        [1, 2, 3]
+    """
+    results: Iterator[_R] = _map(
         _run_batch,
         func,
         items,

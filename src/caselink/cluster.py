@@ -723,6 +723,8 @@ def _canonical_pairs(num_nodes: int, lo: _Int, hi: _Int, w: _Float) -> tuple[_In
     if lo.size == 0:
         return lo, hi, w
     key = lo * max(num_nodes, 1) + hi
+    if bool(np.all(key[1:] > key[:-1])):
+        return lo, hi, w  # already sorted and distinct (a run's own pairs are)
     # Equal keys are the same pair and only their maximum weight is kept, so an unstable sort is fine.
     order = np.argsort(key)
     key, w = key[order], w[order]
@@ -1077,6 +1079,7 @@ def cluster_articles(
     config: ClusterConfig | None = None,
     *,
     profiles: Mapping[ArticleId, Profile] | None = None,
+    fields: Mapping[ArticleId, ArticleFields] | None = None,
     shift: float | None = None,
     workers: int = 1,
     progress: bool | None = False,
@@ -1088,6 +1091,7 @@ def cluster_articles(
         pairs: the scored candidate pairs; pairs naming unknown articles are ignored.
         config: thresholds and cannot-link rules.
         profiles: the articles' profiles, for the field cannot-link rules (none are applied without).
+        fields: the articles' fields instead of their profiles (all those rules read).
         shift: the density shift in bits (`density_shift`); computed from ``pairs`` when omitted.
             Re-clustering part of a corpus (one link component of an incremental store) must pass
             the whole corpus's shift to get the same cases.
@@ -1108,12 +1112,13 @@ def cluster_articles(
     columns = pairs if isinstance(pairs, ScoredPairs) else ScoredPairs.from_pairs(pairs)
     # Each pair's articles as rows of ``ids`` (-1: not among them), mapped once per article.
     node = np.array([index.get(aid, -1) for aid in columns.ids], dtype=np.int64)
-    held = columns.held()
+    held = slice(None) if columns.rows is None else columns.rows
     rows = node[columns.candidates.a[held]]
     cols = node[columns.candidates.b[held]]
     inside = (rows >= 0) & (cols >= 0)
-    rows, cols = rows[inside], cols[inside]
-    probability = columns.probability[held[inside]]
+    probability = columns.probability[held]
+    if not inside.all():
+        rows, cols, probability = rows[inside], cols[inside], probability[inside]
     weights = pair_bits(probability)
     if shift is None:
         shift = density_shift(probability, cfg)
@@ -1123,11 +1128,11 @@ def cluster_articles(
         if cfg.conflict_levels
         else []
     )
+    if fields is None and profiles is not None:
+        fields = {aid: p.fields for aid, p in profiles.items()}
     keys = (
-        _ConflictKeysOf(
-            [p.fields if (p := profiles.get(a)) else None for a in ids], cfg.cannot_link
-        )
-        if profiles is not None
+        _ConflictKeysOf([fields.get(a) for a in ids], cfg.cannot_link)
+        if fields is not None
         else None
     )
     result = cluster_graph(

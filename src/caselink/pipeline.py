@@ -8,6 +8,8 @@ run manifest.
 
 from __future__ import annotations
 
+import bisect
+import collections
 import contextlib
 import importlib.metadata
 import logging
@@ -21,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from caselink import __version__
-from caselink._parallel import effective_workers, parallel_batches, parallel_map
+from caselink._parallel import effective_workers, iter_batches, parallel_map
 from caselink._progress import track
 from caselink._types import ArticleId
 from caselink.blocking import (
@@ -56,6 +58,7 @@ from caselink.models import (
     ScoredPair,
     ScoredPairs,
     Signature,
+    TermVector,
     pair_probabilities,
 )
 from caselink.normalize import (
@@ -114,6 +117,9 @@ def _versions() -> dict[str, str]:
     return versions
 
 
+_Rows = NDArray[np.integer[Any]]
+"""Row numbers of pairs (32-bit in `Candidates`, 64-bit where numpy computes with them)."""
+
 _PAIR_CHUNK = 65_536
 """Pairs compared and scored together: bounds the per-comparison level and weight arrays."""
 
@@ -133,10 +139,12 @@ class _Scorer:
     config: Config
 
     def score(
-        self, a: NDArray[np.int64], b: NDArray[np.int64], *, threads: int = 1
+        self, a: _Rows, b: _Rows, *, threads: int = 1
     ) -> tuple[NDArray[np.int8], ScoredMatrix]:
         """The levels and the scores of pairs of rows ``(a[k], b[k])``."""
-        matrix = compare_batch(self.table, a, b, self.comparisons, workers=threads)
+        matrix = compare_batch(
+            self.table, a.astype(np.int64), b.astype(np.int64), self.comparisons, workers=threads
+        )
         scores = score_matrix(
             matrix.names,
             matrix.levels,
@@ -157,8 +165,9 @@ class _Scorer:
         bounds = _chunks(len(candidates))
         if effective_workers(cfg.workers) == 1 or len(bounds) < 2:
             parts = [
-                self.score(candidates.a[lo:hi], candidates.b[lo:hi], threads=cfg.workers)[1]
-                .match_weight
+                self.score(candidates.a[lo:hi], candidates.b[lo:hi], threads=cfg.workers)[
+                    1
+                ].match_weight
                 for lo, hi in track(bounds, desc="score", total=len(bounds), progress=cfg.progress)
             ]
         else:
@@ -203,16 +212,14 @@ class _Scorer:
 
 
 def _chunk_weights(
-    bounds: tuple[int, int], scorer: _Scorer, a: NDArray[np.int64], b: NDArray[np.int64]
+    bounds: tuple[int, int], scorer: _Scorer, a: _Rows, b: _Rows
 ) -> NDArray[np.float64]:
     """The match weights of candidates ``bounds[0]:bounds[1]`` (one chunk, on a worker)."""
     lo, hi = bounds
     return scorer.score(a[lo:hi], b[lo:hi])[1].match_weight
 
 
-def _spanning_forest(
-    a: NDArray[np.int64], b: NDArray[np.int64], weight: NDArray[np.float64]
-) -> NDArray[np.int64]:
+def _spanning_forest(a: _Rows, b: _Rows, weight: NDArray[np.float64]) -> NDArray[np.int64]:
     """The maximum spanning forest of edges ``(a, b)`` by weight (ties by ``(a, b)``), as edge indexes.
 
     Node numbers must follow the article ids' order, so ties break by pair key.
@@ -469,7 +476,12 @@ def _fit_model(
     if cfg.score.fit == "em":
         names = [c.name for c in comparisons]
         levels = [
-            compare_batch(table, candidates.a[lo:hi], candidates.b[lo:hi], comparisons).levels
+            compare_batch(
+                table,
+                candidates.a[lo:hi].astype(np.int64),
+                candidates.b[lo:hi].astype(np.int64),
+                comparisons,
+            ).levels
             for lo, hi in _chunks(len(candidates))
         ]
         candidate_levels = (
@@ -585,16 +597,27 @@ def _profiles(
     Each article travels to a worker once for the text stages; term vectors need the corpus's
     document frequencies first, so they are a second, lighter pass.
     """
-    done = parallel_batches(
-        _article_batch, ordered, shared=(boilerplate, cfg), **_pool(cfg, "extract")
-    )
-    cleaned = [c for c, _f, _s, _t in done]
-    fields = [f for _c, f, _s, _t in done]
-    term_model = (
-        terms
-        if terms is not None
-        else fit_terms((), cfg.terms, documents=(t for _c, _f, _s, t in done))
-    )
+    cleaned: list[CleanText] = []
+    fields: list[ArticleFields] = []
+    sigs: list[Signature] = []
+
+    def documents() -> Iterator[tuple[str, ...]]:
+        # Each article's distinct terms (about a hundred strings) are counted as they arrive and
+        # never held for the whole corpus.
+        done = iter_batches(
+            _article_batch, ordered, shared=(boilerplate, cfg), **_pool(cfg, "extract")
+        )
+        for clean, found, sig, document in done:
+            cleaned.append(clean)
+            fields.append(found)
+            sigs.append(sig)
+            yield document
+
+    if terms is None:
+        term_model = fit_terms((), cfg.terms, documents=documents())
+    else:
+        term_model = terms
+        collections.deque(documents(), maxlen=0)
     vectors = parallel_map(
         _term_vector,
         [(c, a.title) for c, a in zip(cleaned, ordered, strict=True)],
@@ -603,9 +626,75 @@ def _profiles(
     )
     profiles = {
         a.id: Profile(a.id, a.published, a.source, f, s, v)
-        for a, (_c, f, s, _t), v in zip(ordered, done, vectors, strict=True)
+        for a, f, s, v in zip(ordered, fields, sigs, vectors, strict=True)
     }
     return cleaned, fields, profiles, term_model
+
+
+@attrs.frozen(eq=False)
+class _Kept:
+    """What a run keeps of each article's profile once the pairwise stages have read it.
+
+    The profile table holds the signatures and the comparable values; with the fields and term
+    vectors kept here, any profile can be rebuilt exactly when a pair is explained.
+    """
+
+    articles: Sequence[Article]
+    fields: Sequence[ArticleFields]
+    terms: Sequence[TermVector]
+    shingles: NDArray[np.int32]
+
+    @classmethod
+    def of(
+        cls,
+        articles: Sequence[Article],
+        fields: Sequence[ArticleFields],
+        profiles: Sequence[Profile],
+    ) -> _Kept:
+        """Keep the parts of ``profiles`` (in the order of ``articles``) that the table lacks."""
+        shingles = np.array([p.signature.num_shingles for p in profiles], dtype=np.int32)
+        return cls(articles, fields, [p.terms for p in profiles], shingles)
+
+    def profiles(self, table: ProfileTable) -> _RebuiltProfiles:
+        """The profiles, rebuilt on demand from these parts and ``table`` (same rows)."""
+        return _RebuiltProfiles(self, table)
+
+
+class _RebuiltProfiles(Mapping[ArticleId, Profile]):
+    """Profiles by article id, each rebuilt when read (see `_Kept`)."""
+
+    def __init__(self, kept: _Kept, table: ProfileTable) -> None:
+        self._kept = kept
+        self._table = table
+
+    def _row(self, article_id: object) -> int | None:
+        if not isinstance(article_id, str):
+            return None
+        ids = self._table.ids
+        i = bisect.bisect_left(ids, article_id)
+        return i if i < len(ids) and ids[i] == article_id else None
+
+    def __getitem__(self, article_id: ArticleId) -> Profile:
+        i = self._row(article_id)
+        if i is None:
+            raise KeyError(article_id)
+        kept = self._kept
+        article, count = kept.articles[i], int(kept.shingles[i])
+        # The table holds a signature only when it has shingles (a short text has none to compare).
+        values = self._table.signatures[i].astype("<u4").tobytes() if count else b""
+        signature = Signature(article_id, values, count)
+        return Profile(
+            article_id, article.published, article.source, kept.fields[i], signature, kept.terms[i]
+        )
+
+    def __contains__(self, article_id: object) -> bool:
+        return self._row(article_id) is not None
+
+    def __iter__(self) -> Iterator[ArticleId]:
+        return iter(self._table.ids)
+
+    def __len__(self) -> int:
+        return len(self._table.ids)
 
 
 def fit_state(
@@ -779,7 +868,11 @@ def resolve(
         cleaned, fields, profiles, term_model = _profiles(
             ordered, boilerplate, state.terms if state is not None else None, cfg
         )
-    ordered_profiles = [profiles[a.id] for a in ordered]
+        short_texts = sum(1 for c in cleaned if c.short)
+        del cleaned
+    ordered_profiles = [profiles.pop(a.id) for a in ordered]
+    del profiles
+    kept = _Kept.of(ordered, fields, ordered_profiles)
     linked = _link(
         ordered_profiles,
         cfg,
@@ -788,13 +881,17 @@ def resolve(
         model=model,
         state=state,
     )
+    # Profiles are rebuilt from the table when a pair is explained: a million of them do not fit.
+    del ordered_profiles
+    profiles_again = kept.profiles(linked.scorer.table)
     candidates, probability = linked.candidates, linked.probability
+    fields_by_id = {f.article_id: f for f in fields}
     with timer.stage("cluster"):
         clustering = cluster_articles(
             candidates.ids,
-            linked.pairs(profiles),
+            linked.pairs(profiles_again),
             cfg.cluster,
-            profiles=profiles,
+            fields=fields_by_id,
             shift=state.density_shift if state is not None else None,
             workers=cfg.workers,
             progress=cfg.progress,
@@ -802,7 +899,7 @@ def resolve(
         incidents = list(clustering.incidents)
     with timer.stage("canonical"):
         by_id = {a.id: a for a in ordered}
-        cases = build_cases(incidents, by_id, {f.article_id: f for f in fields}, cfg.canonical)
+        cases = build_cases(incidents, by_id, fields_by_id, cfg.canonical)
     with timer.stage("links"):
         case_row = np.empty(len(ordered), dtype=np.int64)
         row = {aid: i for i, aid in enumerate(candidates.ids)}
@@ -811,7 +908,7 @@ def resolve(
         is_link = (probability >= cfg.cluster.threshold) & (
             case_row[candidates.a] == case_row[candidates.b]
         )
-        pairs = linked.pairs(profiles, np.flatnonzero(is_link))
+        pairs = linked.pairs(profiles_again, np.flatnonzero(is_link))
         links = pairs.subset(is_link)
     bands, rows = lsh_params(cfg.blocking.lsh_threshold, cfg.shingle.num_perm)
     manifest = {
@@ -832,7 +929,7 @@ def resolve(
             "articles": len(ordered),
             "rejects": len(batch.rejects),
             "repeats": batch.repeats,
-            "short_texts": sum(1 for c in cleaned if c.short),
+            "short_texts": short_texts,
             "candidate_pairs": len(candidates),
             "links": len(links),
             "cases": len(cases),
