@@ -19,7 +19,9 @@ Ratios (caselink / baseline) are reported for throughput, ARI and pairwise F1. P
 (``peak_rss_gib``) is the peak of the proportional set size (PSS) summed over the child process and its
 descendants (workers, the JVM), sampled every second: forked workers share their parent's pages, which a
 plain RSS sum (``peak_rss_sum_gib``, also reported) counts once per process. The kernel's high-water
-marks (``ru_maxrss``) of the main process and of its largest worker are reported beside them.
+marks (``ru_maxrss``) of the main process and of its largest worker are reported beside them, and so
+are the CPU seconds of the main process and of its workers (``cpu_seconds``; the JVM's are not
+included for Spark) and the machine's load average before and after each engine ran.
 """
 
 from __future__ import annotations
@@ -216,6 +218,15 @@ def child_main(engine: str, corpus: Path, workers: int) -> None:
         for aid in sorted(assignments):
             handle.write(json.dumps([aid, assignments[aid]]) + "\n")
     result["quality"] = partition_scores(read_gold(corpus / "gold.jsonl"), assignments)
+    # CPU time of this process and its reaped workers: fairer than wall time on a shared machine.
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    result["cpu_seconds"] = {
+        "main": round(own.ru_utime + own.ru_stime, 1),
+        "workers": round(children.ru_utime + children.ru_stime, 1),
+    }
     # The kernel's high-water marks (KiB on Linux): this process, and its largest reaped child.
     result["maxrss_gib"] = {
         "main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 3),
@@ -359,7 +370,13 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         run: dict[str, Any] = {"articles": size, "corpus": corpus}
         for engine in args.engines:
             print(f"scale: {engine} on {size} articles ...", file=sys.stderr, flush=True)
+            load_before = os.getloadavg()
             result = run_child(engine, Path(corpus["out"]), args.workers, args.timeout)
+            # Other jobs on the machine slow every engine; the load says how much.
+            result["load_average"] = {
+                "before": [round(x, 2) for x in load_before],
+                "after": [round(x, 2) for x in os.getloadavg()],
+            }
             if "seconds" in result:
                 result["articles_per_s"] = round(size / result["seconds"], 1)
                 result["us_per_article"] = round(1e6 * result["seconds"] / size, 1)

@@ -183,3 +183,25 @@ def test_hashed_boilerplate_cleans_like_the_sentences(articles: list[Article], o
     assert counted.size == found.size
     for article in corpus:
         assert clean_text(article, counted, cfg) == clean_text(article, found, cfg)
+
+
+def _normalize_line_by_line(text: str) -> str:
+    """The reference: NFKC and the quote table always, then each line tidied on its own."""
+    import unicodedata
+
+    from caselink.normalize import _BLANK_LINES, _QUOTES, _SPACES
+
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = "\n".join(
+        _SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")
+    )
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+@given(
+    st.text()
+    | st.text(alphabet=" \t\n\r\f\v\u200b\u00a0\u2019\u201cab.\u00c9\ufb01\u3000\u2028\x1c\x85")
+)
+def test_normalize_equals_the_line_by_line_reference(text: str) -> None:
+    """The fast path (ASCII skips NFKC, one substitution over the text) changes no output."""
+    assert normalize_text(text) == _normalize_line_by_line(text)

@@ -689,12 +689,22 @@ def _split_large(
         return comp, sizes, 0
     comp = comp.copy()
     base = _bits(config.threshold)
-    pending = [(int(label), base + config.threshold_step) for label in big.tolist()]
+    # Each pending piece carries the pairs that can hold it together (its parent's, above the
+    # parent's level), so a split never scans every pair of the corpus again.
+    pending = [
+        (
+            int(label),
+            base + config.threshold_step,
+            np.flatnonzero((comp[lo] == label) & (comp[hi] == label)),
+        )
+        for label in big.tolist()
+    ]
     next_label = int(comp.max()) + 1
     while pending:
-        label, level = pending.pop()
+        label, level, around = pending.pop()
         nodes = np.flatnonzero(comp == label)
-        inside = (comp[lo] == label) & (comp[hi] == label) & (w >= level)
+        el, eh = lo[around], hi[around]
+        inside = around[(comp[el] == label) & (comp[eh] == label) & (w[around] >= level)]
         local = np.searchsorted(nodes, np.concatenate((lo[inside], hi[inside])))
         half = local.size // 2
         graph = coo_matrix(
@@ -704,8 +714,16 @@ def _split_large(
         count, sub = connected_components(graph.tocsr(), directed=False)
         comp[nodes] = next_label + sub
         sub_sizes = np.bincount(sub, minlength=count)
+        # An inside pair joins two nodes of one piece: group the pairs by that piece.
+        piece_of = sub[local[:half]]
+        order = np.argsort(piece_of, kind="stable")
+        bounds = np.searchsorted(piece_of[order], np.arange(count + 1))
         pending.extend(
-            (next_label + piece, level + config.threshold_step)
+            (
+                next_label + piece,
+                level + config.threshold_step,
+                inside[order[bounds[piece] : bounds[piece + 1]]],
+            )
             for piece in np.flatnonzero(sub_sizes > limit).tolist()
         )
         next_label += count

@@ -84,11 +84,11 @@ def normalize_text(text: str) -> str:
         >>> normalize_text("  \\u201cSacked\\u201d  officer\\u2019s   appeal ")
         '"Sacked" officer\\'s appeal'
     """
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = "\n".join(
-        _SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")
-    )
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    if not text.isascii():  # NFKC and the quote table change nothing in plain ASCII
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    # One substitution over the text: runs of spaces never cross a line break.
+    lines = _SPACES.sub(" ", text.replace("\r", "\n")).split("\n")
+    return _BLANK_LINES.sub("\n\n", "\n".join(line.strip() for line in lines)).strip()
 
 
 def sentences(text: str) -> Iterator[str]:
