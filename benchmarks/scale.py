@@ -6,7 +6,8 @@
 For every size it generates a corpus with `generate_corpus.py` (reused when already there), then runs
 each engine in its own child process, one after the other, and prints one JSON document:
 
-- ``local``: `caselink.resolve` (``Config(workers=..., progress=False)``): articles/s, per-stage seconds
+- ``local``: `caselink.resolve` on ``read_articles(path, lazy=True)`` (texts read from disk by the
+  workers, as the CLI reads JSONL) with ``Config(workers=..., progress=False)``: articles/s, per-stage seconds
   (from the run manifest, plus reading the file), candidate pairs, peak RSS, ARI and pairwise
   precision/recall/F1 against the generator's gold labels;
 - ``spark``: `caselink.spark.resolve` on ``local[workers]`` (same measures; RSS includes the JVM);
@@ -104,7 +105,8 @@ def run_local(corpus: Path, workers: int) -> dict[str, Any]:
     from caselink import Config, read_articles, resolve
 
     start = time.perf_counter()
-    batch = read_articles(corpus / "articles.jsonl")
+    # Texts stay on disk until the workers read them (as `caselink resolve` reads JSONL).
+    batch = read_articles(corpus / "articles.jsonl", lazy=True)
     read_s = time.perf_counter() - start
     resolution = resolve(batch, Config(workers=workers, progress=False))
     seconds = time.perf_counter() - start

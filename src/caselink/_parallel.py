@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import functools
 import gc
 import multiprocessing
 import os
@@ -23,7 +24,7 @@ from typing import Any, TypeVar
 
 from caselink._progress import track
 
-__all__ = ["effective_workers", "iter_batches", "parallel_batches", "parallel_map"]
+__all__ = ["effective_workers", "iter_batches", "parallel_map"]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -51,10 +52,8 @@ def _install(shared: tuple[Any, ...]) -> None:
     _SHARED = shared
 
 
-_Runner = Callable[[Callable[..., Any], list[Any], tuple[Any, ...]], list[Any]]
-
-
-def _run_items(func: Callable[..., Any], items: list[Any], shared: tuple[Any, ...]) -> list[Any]:
+def _each(func: Callable[..., Any], items: list[Any], *shared: Any) -> list[Any]:
+    """A batch function that applies ``func`` to every item (how `parallel_map` uses batches)."""
     return [func(item, *shared) for item in items]
 
 
@@ -66,8 +65,8 @@ def _run_batch(func: Callable[..., Any], items: list[Any], shared: tuple[Any, ..
     return results
 
 
-def _in_worker(runner: _Runner, func: Callable[..., Any], items: list[Any]) -> list[Any]:
-    return runner(func, items, _SHARED)
+def _in_worker(func: Callable[..., Any], items: list[Any]) -> list[Any]:
+    return _run_batch(func, items, _SHARED)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -90,7 +89,6 @@ def _batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
 
 
 def _pooled(
-    runner: _Runner,
     func: Callable[..., Any],
     *,
     items: Iterable[Any],
@@ -98,7 +96,7 @@ def _pooled(
     workers: int,
     batch_size: int,
 ) -> Iterator[Any]:
-    """Yield the results of ``runner(func, batch)`` for every batch, in order, on ``workers`` processes."""
+    """Yield the results of ``func(batch, *shared)`` for every batch, in order, on ``workers`` processes."""
     in_flight: collections.deque[concurrent.futures.Future[list[Any]]] = collections.deque()
     context = _context()
     forked = context.get_start_method() == "fork"
@@ -113,7 +111,7 @@ def _pooled(
         ) as pool:
             try:
                 for batch in _batches(items, batch_size):
-                    in_flight.append(pool.submit(_in_worker, runner, func, batch))
+                    in_flight.append(pool.submit(_in_worker, func, batch))
                     if len(in_flight) >= 2 * workers:
                         yield from in_flight.popleft().result()
                 while in_flight:
@@ -127,7 +125,6 @@ def _pooled(
 
 
 def _sequential(
-    runner: _Runner,
     func: Callable[..., Any],
     *,
     items: Iterable[Any],
@@ -135,32 +132,7 @@ def _sequential(
     batch_size: int,
 ) -> Iterator[Any]:
     for batch in _batches(items, batch_size):
-        yield from runner(func, batch, shared)
-
-
-def _map(
-    runner: _Runner,
-    func: Callable[..., Any],
-    items: Sequence[Any],
-    *,
-    shared: tuple[Any, ...],
-    workers: int,
-    batch_size: int,
-    progress: bool | None,
-    desc: str,
-    min_items: int = _MIN_PARALLEL_ITEMS,
-) -> Iterator[Any]:
-    if batch_size < 1:
-        msg = f"batch_size must be at least 1, got {batch_size!r}"
-        raise ValueError(msg)
-    processes = effective_workers(workers)
-    if processes == 1 or len(items) < min_items:
-        results = _sequential(runner, func, items=items, shared=shared, batch_size=batch_size)
-    else:
-        results = _pooled(
-            runner, func, items=items, shared=shared, workers=processes, batch_size=batch_size
-        )
-    return track(results, desc=desc, total=len(items), progress=progress)
+        yield from _run_batch(func, batch, shared)
 
 
 def parallel_map(
@@ -194,10 +166,9 @@ def parallel_map(
         >>> parallel_map(divmod, [7, 9], shared=(4,))
         [(1, 3), (2, 1)]
     """
-    results: list[_R] = list(
-        _map(
-            _run_items,
-            func,
+    return list(
+        iter_batches(
+            functools.partial(_each, func),
             items,
             shared=shared,
             workers=workers,
@@ -205,39 +176,6 @@ def parallel_map(
             progress=progress,
             desc=desc,
             min_items=min_items,
-        )
-    )
-    return results
-
-
-def parallel_batches(
-    func: Callable[..., Iterable[_R]],
-    items: Sequence[_T],
-    *,
-    shared: tuple[Any, ...] = (),
-    workers: int = 1,
-    batch_size: int = _DEFAULT_BATCH,
-    progress: bool | None = False,
-    desc: str = "",
-) -> list[_R]:
-    """Return the concatenation of ``func(batch, *shared)`` over consecutive batches of ``items``.
-
-    For functions that work on a list at once (such as `caselink.compare.compare_pairs`), so set-up
-    is paid once per batch. ``func`` must return one result per item of its batch, in order.
-
-    Examples:
-        >>> parallel_batches(sorted, [3, 1, 2], batch_size=3)
-        [1, 2, 3]
-    """
-    return list(
-        iter_batches(
-            func,
-            items,
-            shared=shared,
-            workers=workers,
-            batch_size=batch_size,
-            progress=progress,
-            desc=desc,
         )
     )
 
@@ -251,23 +189,27 @@ def iter_batches(
     batch_size: int = _DEFAULT_BATCH,
     progress: bool | None = False,
     desc: str = "",
+    min_items: int = _MIN_PARALLEL_ITEMS,
 ) -> Iterator[_R]:
-    """`parallel_batches` as an iterator: results in input order, each as soon as it is ready.
+    """Yield ``func(batch, *shared)``'s results over consecutive batches of ``items``, in order.
 
-    The caller can fold results into compact state as they arrive instead of holding all of them.
+    For functions that work on a list at once, so set-up is paid once per batch; ``func`` must
+    return one result per item of its batch, in order. Results come as soon as they are ready, so
+    the caller can fold them into compact state instead of holding all of them. The options are
+    `parallel_map`'s.
 
     Examples:
         >>> list(iter_batches(sorted, [3, 1, 2], batch_size=3))
         [1, 2, 3]
     """
-    results: Iterator[_R] = _map(
-        _run_batch,
-        func,
-        items,
-        shared=shared,
-        workers=workers,
-        batch_size=batch_size,
-        progress=progress,
-        desc=desc,
-    )
-    return results
+    if batch_size < 1:
+        msg = f"batch_size must be at least 1, got {batch_size!r}"
+        raise ValueError(msg)
+    processes = effective_workers(workers)
+    if processes == 1 or len(items) < min_items:
+        results = _sequential(func, items=items, shared=shared, batch_size=batch_size)
+    else:
+        results = _pooled(
+            func, items=items, shared=shared, workers=processes, batch_size=batch_size
+        )
+    return track(results, desc=desc, total=len(items), progress=progress)

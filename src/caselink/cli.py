@@ -230,7 +230,8 @@ def _resolve(args: argparse.Namespace) -> int:
         config = attrs.evolve(config, progress=False)
     if args.engine == "spark":
         return _resolve_on_spark(args, config)
-    batch = read_articles(*args.inputs)
+    # JSONL texts stay on disk until the workers read them: a large corpus need not fit in memory.
+    batch = read_articles(*args.inputs, lazy=None)
     resolution = resolve(batch, config)
     out = resolution.write(args.out, scored_pairs=args.scored_pairs)
     multi = sum(1 for c in resolution.cases if len(c.article_ids) > 1)

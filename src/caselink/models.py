@@ -87,7 +87,10 @@ class ResolutionFrames(NamedTuple):
 
 
 # Typed converters: attrs' mypy plugin needs a concrete parameter type per field.
-def _tuple_of_article(values: Iterable[Article]) -> tuple[Article, ...]:
+def _articles(values: Iterable[Article]) -> Sequence[Article]:
+    # A read-only sequence (such as articles kept on disk) is kept as it is; anything else is copied.
+    if isinstance(values, Sequence) and not isinstance(values, list):
+        return values
     return tuple(values)
 
 
@@ -775,14 +778,9 @@ class ContributionSource(Protocol):
     """
 
     def contributions(
-        self,
-        index: NDArray[np.int64],
-        a: NDArray[np.int64],
-        b: NDArray[np.int64],
-        *,
-        details: bool | None = None,
+        self, index: NDArray[np.int64], *, details: bool | None = None
     ) -> list[tuple[Contribution, ...]]:
-        """The contributions of pairs ``index`` (whose article rows are ``a`` and ``b``).
+        """The contributions of the pairs at positions ``index`` of the scored pairs' candidates.
 
         ``details``: ``True`` adds the values behind every level, ``False`` none, ``None`` follows
         the source's own rule (the pipeline details the links a reader follows).
@@ -797,14 +795,9 @@ class _StoredContributions:
     stored: tuple[tuple[Contribution, ...], ...]
 
     def contributions(
-        self,
-        index: NDArray[np.int64],
-        a: NDArray[np.int64],
-        b: NDArray[np.int64],
-        *,
-        details: bool | None = None,
+        self, index: NDArray[np.int64], *, details: bool | None = None
     ) -> list[tuple[Contribution, ...]]:
-        del a, b, details
+        del details  # stored as they were built
         return [self.stored[i] for i in index.tolist()]
 
 
@@ -966,11 +959,11 @@ class ScoredPairs(Sequence[ScoredPair]):
 
     def _build(self, index: NDArray[np.int64], *, details: bool | None) -> list[ScoredPair]:
         c = self.candidates
-        a, b = c.a[index].astype(np.int64), c.b[index].astype(np.int64)
+        a, b = c.a[index], c.b[index]
         if self.source is None:
             contributions: list[tuple[Contribution, ...]] = [()] * int(index.size)
         else:
-            contributions = self.source.contributions(index, a, b, details=details)
+            contributions = self.source.contributions(index, details=details)
         ids = c.ids
         return [
             ScoredPair(ids[x], ids[y], w, p, found, c.rule_tuple(m))
@@ -1238,7 +1231,8 @@ class Resolution:
     """The result of `caselink.resolve`: cases, the scored pairs behind them, and the run manifest.
 
     Attributes:
-        articles: the accepted articles, sorted by id.
+        articles: the accepted articles, sorted by id (texts read from disk when used, for
+            articles read with ``read_articles(..., lazy=True)``).
         fields: the facts extracted from each article, in the order of ``articles``.
         cases: one case per cluster, singletons included, sorted by case id.
         pairs: every scored candidate pair, sorted by key: a `ScoredPairs` sequence that keeps
@@ -1249,7 +1243,7 @@ class Resolution:
         manifest: the configuration, fitted parameters, package versions, counts and timings.
     """
 
-    articles: tuple[Article, ...] = attrs.field(converter=_tuple_of_article)
+    articles: Sequence[Article] = attrs.field(converter=_articles, hash=False)
     fields: tuple[ArticleFields, ...] = attrs.field(converter=_tuple_of_articlefields, repr=False)
     cases: tuple[Case, ...] = attrs.field(converter=_tuple_of_case)
     pairs: ScoredPairs = attrs.field(converter=_scored_pairs, repr=False, hash=False)

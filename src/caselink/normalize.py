@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -103,18 +104,21 @@ def _sentence_key(sentence: str) -> str:
     return " ".join(sentence.lower().split())
 
 
-@attrs.frozen
-class Boilerplate:
-    """Sentences found to be boilerplate, by outlet (``None`` holds those found across outlets)."""
+class _SentenceRules:
+    """What `Boilerplate` and `HashedBoilerplate` share: the lookup of a sentence's key by outlet."""
 
-    by_source: dict[str | None, frozenset[str]] = attrs.field(factory=dict, hash=False)
+    by_source: Mapping[str | None, frozenset[Any]]
+
+    def _lookup(self, key: str) -> object:
+        return key
 
     def is_boilerplate(self, sentence: str, source: str | None) -> bool:
         """Whether ``sentence`` is boilerplate for articles of ``source`` (or a generic notice)."""
         key = _sentence_key(sentence)
+        found = self._lookup(key)
         return (
-            key in self.by_source.get(None, frozenset())
-            or key in self.by_source.get(source, frozenset())
+            found in self.by_source.get(None, frozenset())
+            or found in self.by_source.get(source, frozenset())
             or _GENERIC.match(key) is not None
         )
 
@@ -125,7 +129,14 @@ class Boilerplate:
 
 
 @attrs.frozen
-class HashedBoilerplate:
+class Boilerplate(_SentenceRules):
+    """Sentences found to be boilerplate, by outlet (``None`` holds those found across outlets)."""
+
+    by_source: dict[str | None, frozenset[str]] = attrs.field(factory=dict, hash=False)
+
+
+@attrs.frozen
+class HashedBoilerplate(_SentenceRules):
     """`Boilerplate` held as the 64-bit hashes of the sentences (`count_boilerplate`).
 
     It removes exactly what the `Boilerplate` of the same corpus removes, without the sentences'
@@ -134,20 +145,8 @@ class HashedBoilerplate:
 
     by_source: dict[str | None, frozenset[int]] = attrs.field(factory=dict, hash=False)
 
-    def is_boilerplate(self, sentence: str, source: str | None) -> bool:
-        """Whether ``sentence`` is boilerplate for articles of ``source`` (or a generic notice)."""
-        key = _sentence_key(sentence)
-        hashed = _key_hash(key)
-        return (
-            hashed in self.by_source.get(None, frozenset())
-            or hashed in self.by_source.get(source, frozenset())
-            or _GENERIC.match(key) is not None
-        )
-
-    @property
-    def size(self) -> int:
-        """How many boilerplate sentences were found in all."""
-        return sum(len(v) for v in self.by_source.values())
+    def _lookup(self, key: str) -> object:
+        return _key_hash(key)
 
 
 def boilerplate_keys(text: str, config: NormalizeConfig | None = None) -> set[str]:
@@ -222,10 +221,9 @@ def count_boilerplate(
             computed (e.g. by worker processes).
 
     Examples:
-        >>> arts = [Article(str(i), "", f"Story {i} here. Support us for only one pound a week.",
-        ...                 source="echo") for i in range(3)]
-        >>> count_boilerplate(arts).size
-        1
+        >>> notice = "Support us for only one pound a week."
+        >>> list(count_boilerplate([Article(str(i), "", notice, source=f"s{i}") for i in range(5)]).by_source)
+        [None]
     """
     cfg = config or NormalizeConfig()
     listed = list(articles)
@@ -285,12 +283,8 @@ def find_boilerplate(
     Sentences are counted by their hashes (`count_boilerplate`), and the recurring ones are then
     read again as text.
 
-    Args:
-        articles: the corpus.
-        config: thresholds; the defaults need a sentence in 3 articles of one outlet, or in articles
-            of 5 outlets.
-        hashes: each article's `boilerplate_hashes`, in the order of ``articles``, when already
-            computed.
+    The arguments are `count_boilerplate`'s; the default thresholds need a sentence in 3 articles
+    of one outlet, or in articles of 5 outlets.
 
     Examples:
         >>> arts = [Article(str(i), "", f"Story {i} here. Support us for only one pound a week.",

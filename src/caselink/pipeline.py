@@ -45,7 +45,7 @@ from caselink.compare import (
 )
 from caselink.config import Config, NormalizeConfig
 from caselink.extract import extract_fields
-from caselink.ingest import Ingested, read_records
+from caselink.ingest import Ingested, JsonlArticles, read_records
 from caselink.models import (
     Article,
     ArticleFields,
@@ -183,9 +183,7 @@ class _Scorer:
             )
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
 
-    def contributions(
-        self, a: NDArray[np.int64], b: NDArray[np.int64]
-    ) -> list[tuple[Contribution, ...]]:
+    def contributions(self, a: _Rows, b: _Rows) -> list[tuple[Contribution, ...]]:
         """Level-label contributions of pairs of rows; equal ones are one shared object."""
         labels = [c.labels for c in self.comparisons]
         names = [c.name for c in self.comparisons]
@@ -277,14 +275,10 @@ class _PairExplainer:
         return [k for k, i in enumerate(index.tolist()) if i in forest]
 
     def contributions(
-        self,
-        index: NDArray[np.int64],
-        a: NDArray[np.int64],
-        b: NDArray[np.int64],
-        *,
-        details: bool | None = None,
+        self, index: NDArray[np.int64], *, details: bool | None = None
     ) -> list[tuple[Contribution, ...]]:
         """See `caselink.models.ContributionSource`."""
+        a, b = self.candidates.a[index], self.candidates.b[index]
         found = self.scorer.contributions(a, b)
         if details is False:
             return found
@@ -558,10 +552,33 @@ def _link(
     return _Linked(scorer, candidates, weights, frequencies)
 
 
+def _work(ordered: Sequence[Article]) -> tuple[Sequence[Any], JsonlArticles | None]:
+    """What the article workers are sent: positions when the texts stay on disk, else the articles.
+
+    A worker reads texts kept on disk itself (`JsonlArticles`), so they never pass through here.
+    """
+    if isinstance(ordered, JsonlArticles):
+        return range(len(ordered)), ordered
+    return ordered, None
+
+
+def _load(items: list[Any], source: JsonlArticles | None) -> list[Article]:
+    return source.take(items) if source is not None else items
+
+
+def _heads(ordered: Sequence[Article]) -> Sequence[Article]:
+    """The articles as far as ids, titles, dates and outlets go (no texts read from disk)."""
+    return ordered.heads if isinstance(ordered, JsonlArticles) else ordered
+
+
 def _article_batch(
-    articles: list[Article], boilerplate: Boilerplate | HashedBoilerplate, cfg: Config
+    items: list[Any],
+    source: JsonlArticles | None,
+    boilerplate: Boilerplate | HashedBoilerplate,
+    cfg: Config,
 ) -> list[tuple[CleanText, ArticleFields, Signature, tuple[str, ...]]]:
     """The per-article stages of a batch, in a worker: clean, shingle, extract, document terms."""
+    articles = _load(items, source)
     cleaned = [clean_text(a, boilerplate, cfg.normalize) for a in articles]
     sigs = signatures(cleaned, cfg.shingle)
     return [
@@ -574,16 +591,19 @@ def _term_vector(item: tuple[CleanText, str], model: TermModel) -> tuple[tuple[s
     return term_vector(item[0], model, title=item[1])
 
 
-def _article_hashes(article: Article, cfg: NormalizeConfig) -> NDArray[np.uint64]:
-    return boilerplate_hashes(article.text, cfg)
+def _hash_batch(
+    items: list[Any], source: JsonlArticles | None, cfg: NormalizeConfig
+) -> list[NDArray[np.uint64]]:
+    return [boilerplate_hashes(a.text, cfg) for a in _load(items, source)]
 
 
 def _boilerplate(ordered: Sequence[Article], cfg: Config) -> HashedBoilerplate:
     """The corpus's boilerplate, its sentences hashed on the workers and counted here."""
-    hashes = parallel_map(
-        _article_hashes, ordered, shared=(cfg.normalize,), **_pool(cfg, "normalize")
+    items, source = _work(ordered)
+    hashes = list(
+        iter_batches(_hash_batch, items, shared=(source, cfg.normalize), **_pool(cfg, "normalize"))
     )
-    return count_boilerplate(ordered, cfg.normalize, hashes=hashes)
+    return count_boilerplate(_heads(ordered), cfg.normalize, hashes=hashes)
 
 
 def _profiles(
@@ -604,8 +624,9 @@ def _profiles(
     def documents() -> Iterator[tuple[str, ...]]:
         # Each article's distinct terms (about a hundred strings) are counted as they arrive and
         # never held for the whole corpus.
+        items, source = _work(ordered)
         done = iter_batches(
-            _article_batch, ordered, shared=(boilerplate, cfg), **_pool(cfg, "extract")
+            _article_batch, items, shared=(source, boilerplate, cfg), **_pool(cfg, "extract")
         )
         for clean, found, sig, document in done:
             cleaned.append(clean)
@@ -620,13 +641,13 @@ def _profiles(
         collections.deque(documents(), maxlen=0)
     vectors = parallel_map(
         _term_vector,
-        [(c, a.title) for c, a in zip(cleaned, ordered, strict=True)],
+        [(c, a.title) for c, a in zip(cleaned, _heads(ordered), strict=True)],
         shared=(term_model,),
         **_pool(cfg, "terms"),
     )
     profiles = {
         a.id: Profile(a.id, a.published, a.source, f, s, v)
-        for a, f, s, v in zip(ordered, fields, sigs, vectors, strict=True)
+        for a, f, s, v in zip(_heads(ordered), fields, sigs, vectors, strict=True)
     }
     return cleaned, fields, profiles, term_model
 
@@ -695,6 +716,14 @@ class _RebuiltProfiles(Mapping[ArticleId, Profile]):
 
     def __len__(self) -> int:
         return len(self._table.ids)
+
+
+def _in_id_order(articles: Sequence[Article]) -> Sequence[Article]:
+    """The articles sorted by id (texts kept on disk stay there)."""
+    if isinstance(articles, JsonlArticles):
+        heads = articles.heads
+        return articles.in_order(sorted(range(len(heads)), key=lambda i: heads[i].id))
+    return sorted(articles, key=lambda a: a.id)
 
 
 def fit_state(
@@ -861,7 +890,8 @@ def resolve(
     timer = _Timer()
     with timer.stage("ingest"):
         batch = articles if isinstance(articles, Ingested) else read_records(articles)
-        ordered = sorted(batch.articles, key=lambda a: a.id)
+        ordered = _in_id_order(batch.articles)
+        heads = _heads(ordered)
     with timer.stage("normalize"):
         boilerplate = state.boilerplate if state is not None else _boilerplate(ordered, cfg)
     with timer.stage("extract"):  # clean, extract, shingle and term vectors
@@ -870,9 +900,9 @@ def resolve(
         )
         short_texts = sum(1 for c in cleaned if c.short)
         del cleaned
-    ordered_profiles = [profiles.pop(a.id) for a in ordered]
+    ordered_profiles = [profiles.pop(a.id) for a in heads]
     del profiles
-    kept = _Kept.of(ordered, fields, ordered_profiles)
+    kept = _Kept.of(heads, fields, ordered_profiles)
     linked = _link(
         ordered_profiles,
         cfg,
@@ -898,7 +928,7 @@ def resolve(
         )
         incidents = list(clustering.incidents)
     with timer.stage("canonical"):
-        by_id = {a.id: a for a in ordered}
+        by_id = {a.id: a for a in heads}
         cases = build_cases(incidents, by_id, fields_by_id, cfg.canonical)
     with timer.stage("links"):
         case_row = np.empty(len(ordered), dtype=np.int64)
