@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caselink import Config, read_articles, resolve
+from caselink import Config, Resolution, read_articles, resolve
 from caselink._parallel import effective_workers, iter_batches, parallel_map
 from caselink.blocking import block_candidates
 from caselink.compare import compare_pairs
@@ -126,12 +126,18 @@ def test_resolve_identical_with_one_and_two_workers(example_articles: Path, tmp_
     """resolve gives identical cases, pairs and links with workers=1 and workers=2."""
     batch = read_articles(_replicated(example_articles, tmp_path, copies=14))
     assert len(batch) >= 512  # the pool starts at 512 items
-    one = resolve(batch, Config(workers=1, progress=False))
-    two = resolve(batch, Config(workers=2, progress=False))
+    _assert_same_run(
+        resolve(batch, Config(workers=1, progress=False)),
+        resolve(batch, Config(workers=2, progress=False)),
+    )
+
+
+def _assert_same_run(one: Resolution, two: Resolution) -> None:
     assert one.cases == two.cases
     assert one.pairs == two.pairs
     assert one.links == two.links
     assert one.fields == two.fields
+    assert list(one.articles) == list(two.articles)
 
 
 def test_texts_kept_on_disk_resolve_like_texts_in_memory(
@@ -142,13 +148,10 @@ def test_texts_kept_on_disk_resolve_like_texts_in_memory(
     eager = read_articles(path)
     lazy = read_articles(path, lazy=True)
     assert list(lazy.articles) == list(eager.articles)
-    one = resolve(eager, Config(workers=1, progress=False))
-    two = resolve(lazy, Config(workers=2, progress=False))
-    assert one.cases == two.cases
-    assert one.pairs == two.pairs
-    assert one.links == two.links
-    assert one.fields == two.fields
-    assert list(two.articles) == list(one.articles)
+    _assert_same_run(
+        resolve(eager, Config(workers=1, progress=False)),
+        resolve(lazy, Config(workers=2, progress=False)),
+    )
 
 
 def test_compare_pairs_batches_equal_one_call(example_articles: Path) -> None:
