@@ -9,7 +9,11 @@ Same-case articles rarely share text, so LSH (which finds copies and syndication
   are left out of the index (they cost the most and say the least).
 * **field keys**: the same named officer or person, the same reference number, the same agency or place
   within a publication-date window. A key carried by more than ``max_block_size`` articles is not used,
-  so no block grows quadratically (its pairs are left to the neighbour rules).
+  so no block grows quadratically (its pairs are left to the neighbour rules); names and references
+  also have keys within a date window, which stay usable in a corpus large enough to make the plain
+  key common (on the training files the plain keys never are, and the candidates do not change).
+* LSH buckets shared by more than ``max_bucket_size`` articles are not used either: they hold stock
+  text rather than copies of one story, and their pairs grow with the square of their size.
 
 Every rule is a property of the pair alone, given fixed counts of keys and terms: the candidate set does
 not depend on input order, and a `CandidateIndex` fed in batches (query, then insert) returns, over all
@@ -57,6 +61,7 @@ logger = logging.getLogger(__name__)
 
 _NO_DAY = np.iinfo(np.int32).min
 _TERM_PREFIX = "term:"
+_BAND_PREFIX = "band:"
 _M32 = np.uint64(0xFFFFFFFF)
 
 
@@ -110,15 +115,20 @@ def field_keys(profile: Profile, config: BlockingConfig | None = None) -> list[s
     keys += [f"name:{norm}" for norm in dict.fromkeys(names) if " " in norm]
     if profile.published is not None:
         day = profile.published.toordinal()
+
+        def windows(width: int) -> tuple[str, str]:
+            # Two overlapping windows, so articles just across a window edge still meet.
+            return f"{day // width}", f"{(day + width // 2) // width}h"
+
+        # A reference or name too common to block on in the whole corpus (a long case's
+        # reference, a common name in a million articles) still blocks within a date window.
+        keys += [f"{key}:{w}" for key in keys for w in windows(max(cfg.date_window_days, 1))]
         for rule, field, window in (
             ("agency", "agencies", cfg.date_window_days),
             ("place", "places", cfg.place_window_days),
         ):
-            width = max(window, 1)
-            # Two overlapping windows, so articles just across a window edge still meet.
-            buckets = (day // width, (day + width // 2) // width)
-            for norm in fields.norms(field):
-                keys += [f"{rule}:{norm}:{buckets[0]}", f"{rule}:{norm}:{buckets[1]}h"]
+            buckets = windows(max(window, 1))
+            keys += [f"{rule}:{norm}:{b}" for norm in fields.norms(field) for b in buckets]
     return list(dict.fromkeys(keys))
 
 
@@ -127,7 +137,9 @@ def block_counts(
 ) -> dict[str, int]:
     """Count how many articles carry each field key and each term (as ``"term:<term>"``).
 
-    These counts decide which keys and terms are too common to block on. `block_candidates` takes them
+    LSH buckets are counted too (as ``"band:<key>"``), but only those too large to use
+    (``max_bucket_size``): any band key missing from the counts is rare. These counts decide which
+    keys, terms and buckets are too common to block on. `block_candidates` takes them
     from its own input; give a `CandidateIndex` the counts of a reference corpus to make its batches
     add up exactly to one batch run.
 
@@ -137,10 +149,53 @@ def block_counts(
     """
     cfg = config or BlockingConfig()
     counts: Counter[str] = Counter()
+    bands: list[np.ndarray] = []
+    chunk: list[Profile] = []
     for profile in profiles:
         counts.update(field_keys(profile, cfg))
         counts.update(_TERM_PREFIX + term for term, _ in profile.terms)
+        chunk.append(profile)
+        if len(chunk) == CandidateIndex.CHUNK:
+            bands.append(_profile_band_keys(chunk, cfg))
+            chunk = []
+    bands.append(_profile_band_keys(chunk, cfg))
+    # Only LSH buckets too large to use are counted: every other band key counts as rare.
+    keys, sizes = np.unique(np.concatenate(bands), return_counts=True)
+    over = sizes > cfg.max_bucket_size
+    counts.update(
+        {
+            f"{_BAND_PREFIX}{k:08x}": n
+            for k, n in zip(keys[over].tolist(), sizes[over].tolist(), strict=True)
+        }
+    )
     return dict(counts)
+
+
+def _signature_rows(
+    batch: Sequence[Profile], num_perm: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The batch's signatures as a ``(len(batch), num_perm)`` matrix, and which rows have one."""
+    has_sig = np.array([p.signature.num_shingles > 0 for p in batch], dtype=bool)
+    if num_perm is None:
+        lengths = {
+            len(p.signature.hashvalues) for p, has in zip(batch, has_sig, strict=True) if has
+        }
+        num_perm = max(lengths, default=0) // 4
+    matrix = np.zeros((len(batch), num_perm), dtype=np.uint32)
+    for i in np.flatnonzero(has_sig).tolist():
+        if len(batch[i].signature.hashvalues) == 4 * num_perm:
+            matrix[i] = np.frombuffer(batch[i].signature.hashvalues, dtype="<u4")
+    return matrix, has_sig
+
+
+def _profile_band_keys(batch: Sequence[Profile], config: BlockingConfig) -> np.ndarray:
+    """The LSH band keys of every signature in the batch (the band number is mixed into each)."""
+    matrix, has_sig = _signature_rows(batch)
+    if matrix.shape[1] == 0 or not has_sig.any():
+        return np.empty(0, dtype=np.uint32)
+    bands, rows = lsh_params(config.lsh_threshold, matrix.shape[1])
+    keys: np.ndarray = _band_keys(matrix[has_sig], bands, rows).ravel()
+    return keys
 
 
 def _hash32(text: str) -> int:
@@ -284,6 +339,29 @@ def _pair_codes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return codes
 
 
+class _HashCounts:
+    """Counts keyed by hash, in sorted arrays (no Python object per key)."""
+
+    def __init__(self) -> None:
+        self.hashes = np.empty(0, dtype=np.uint32)
+        self.counts = np.empty(0, dtype=np.int64)
+
+    def add(self, hashes: np.ndarray, counts: np.ndarray | None = None) -> None:
+        values = np.ones(hashes.size, dtype=np.int64) if counts is None else counts
+        keys = np.concatenate([self.hashes, hashes.astype(np.uint32)])
+        self.hashes, inverse = np.unique(keys, return_inverse=True)
+        merged = np.concatenate([self.counts, values])
+        self.counts = np.bincount(inverse, weights=merged).astype(np.int64)
+
+    def of(self, hashes: np.ndarray) -> np.ndarray:
+        """The count of each hash (0 when never counted)."""
+        if self.hashes.size == 0:
+            return np.zeros(hashes.size, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.hashes, hashes), self.hashes.size - 1)
+        found: np.ndarray = np.where(self.hashes[at] == hashes, self.counts[at], 0)
+        return found
+
+
 class _Growing:
     """A numpy array that grows by a quarter, so its spare capacity stays small."""
 
@@ -338,18 +416,22 @@ class CandidateIndex:
         self.config = config or BlockingConfig()
         self._fixed_counts = counts
         self._live_counts: Counter[str] = Counter()
-        # Term counts live in sorted arrays keyed by the term's 32-bit hash (no Python object per term).
-        self._term_hashes = np.empty(0, dtype=np.uint32)
-        self._term_counts = np.empty(0, dtype=np.int64)
+        # Term and LSH bucket counts live in sorted arrays keyed by 32-bit hashes (terms: the
+        # term's hash; buckets: the band key itself), no Python object per key.
+        self._term_counts = _HashCounts()
+        self._band_counts = _HashCounts()
         if counts is not None:
-            prefix = len(_TERM_PREFIX)
-            pairs = [
-                (_hash32(k[prefix:]), n) for k, n in counts.items() if k.startswith(_TERM_PREFIX)
-            ]
-            self._merge_term_counts(
-                np.array([h for h, _ in pairs], dtype=np.uint32),
-                np.array([n for _, n in pairs], dtype=np.int64),
-            )
+            for prefix, found, read in (
+                (_TERM_PREFIX, self._term_counts, _hash32),
+                (_BAND_PREFIX, self._band_counts, lambda key: int(key, 16)),
+            ):
+                pairs = [
+                    (read(k[len(prefix) :]), n) for k, n in counts.items() if k.startswith(prefix)
+                ]
+                found.add(
+                    np.array([h for h, _ in pairs], dtype=np.uint32),
+                    np.array([n for _, n in pairs], dtype=np.int64),
+                )
         self._ids: list[ArticleId] = []
         self._position: dict[ArticleId, int] = {}
         self._days = _Growing(np.int32)
@@ -382,19 +464,6 @@ class CandidateIndex:
             "ids": ids,
             "field_blocks": blocks,
         }
-
-    def _merge_term_counts(self, hashes: np.ndarray, counts: np.ndarray) -> None:
-        keys = np.concatenate([self._term_hashes, hashes])
-        values = np.concatenate([self._term_counts, counts])
-        self._term_hashes, inverse = np.unique(keys, return_inverse=True)
-        self._term_counts = np.bincount(inverse, weights=values).astype(np.int64)
-
-    def _term_count(self, hashes: np.ndarray) -> np.ndarray:
-        if self._term_hashes.size == 0:
-            return np.zeros(hashes.size, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self._term_hashes, hashes), self._term_hashes.size - 1)
-        found: np.ndarray = np.where(self._term_hashes[at] == hashes, self._term_counts[at], 0)
-        return found
 
     def _count(self, key: str) -> int:
         if self._fixed_counts is not None:
@@ -492,16 +561,19 @@ class CandidateIndex:
                 f"{self._num_perm}; make every signature with the same [shingle] num_perm and seed"
             )
             raise IncompatibleSignatureError(msg)
-        matrix = np.zeros((len(batch), self._num_perm), dtype=np.uint32)
-        for i, profile in enumerate(batch):
-            if has_sig[i]:
-                matrix[i] = np.frombuffer(profile.signature.hashvalues, dtype="<u4")
+        matrix, _has = _signature_rows(batch, self._num_perm)
         self._sketch.extend((matrix & 0xFF).astype(np.uint8))
         self._has_sig.extend(has_sig)
         bands, rows = lsh_params(cfg.lsh_threshold, self._num_perm)
         rows_with = np.flatnonzero(has_sig)
         keys = _band_keys(matrix[rows_with], bands, rows).ravel()
         docs = np.repeat(rows_with + base, bands).astype(np.int64)
+        if self._fixed_counts is None:
+            self._band_counts.add(keys)
+        # A bucket shared by more articles than max_bucket_size holds stock text, not copies of one
+        # story: it is not used (its pairs grow with the square of its size).
+        usable = self._band_counts.of(keys) <= cfg.max_bucket_size
+        keys, docs = keys[usable], docs[usable]
         query, stored, _ = self._bands.lookup(keys)
         left, right = _runs_pairs(keys)
         x = np.concatenate([docs[query], docs[left]])
@@ -541,8 +613,8 @@ class CandidateIndex:
             (w for p in batch for _, w in p.terms), dtype=np.float32, count=sum(sizes)
         )
         if self._fixed_counts is None:
-            self._merge_term_counts(all_keys, np.ones(all_keys.size, dtype=np.int64))
-        usable = self._term_count(all_keys) <= cfg.max_term_postings
+            self._term_counts.add(all_keys)
+        usable = self._term_counts.of(all_keys) <= cfg.max_term_postings
         keys, doc_arr = all_keys[usable], all_docs[usable]
         # Stored as float16; compute with the stored value so batch and stream see the same weight.
         w = all_w[usable].astype(np.float16).astype(np.float32)
