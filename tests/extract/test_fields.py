@@ -70,6 +70,81 @@ def test_name_words_suppress_a_bare_small_town() -> None:
     assert all(not n.startswith("devon") for n, _ in _places(text, names=frozenset({"devon"})))
 
 
+def _fields_places(
+    title: str, text: str, source: str | None = None
+) -> list[tuple[str, str | None]]:
+    fields = extract_fields(Article("t", title, text, source=source))
+    return [(m.norm, m.role) for m in fields.places]
+
+
+def test_ambiguous_town_is_read_in_the_state_the_story_points_at() -> None:
+    """ "Woodlawn" beside Chicago is the Illinois one, though Maryland is mentioned in passing."""
+    text = (
+        "Officers were called to a home in Woodlawn. The Chicago police said the boy lived "
+        "there. His aunt lives in Maryland."
+    )
+    found = _fields_places("", text)
+    assert ("woodlawn|IL|US", "city") in found
+    assert all(not norm.startswith("woodlawn|MD") for norm, _ in found)
+
+
+def test_several_towns_of_one_state_outvote_a_big_namesake() -> None:
+    """Near Indiana towns and the state's name, "Brooklyn" is not New York's borough."""
+    text = (
+        "Indiana conservation officers said the boy was hunting near the town of Brooklyn. He "
+        "was taken to a hospital in Mooresville and then to Indianapolis."
+    )
+    found = _fields_places("", text)
+    assert ("brooklyn|IN|US", "city") in found
+    assert ("brooklyn|NY|US", "city") not in found
+
+
+def test_outlet_masthead_in_the_title_is_no_place_of_the_story() -> None:
+    """ "... - WXYZ News 4 Shreveport, Louisiana" names the outlet's market, not the story's."""
+    found = _fields_places(
+        "Boy shot in Bristol - WXYZ News 4 Shreveport, Louisiana", "Police in Bristol said."
+    )
+    assert all("shreveport" not in norm and norm != "LA|US" for norm, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("", "Cincinnati Police Lt. Dana Crow said the boy was hit.", "cincinnati|OH|US"),
+        ("Teen Killed in St. Paul Shooting", "A teen died.", "saint paul|MN|US"),
+        ("South Windsor Man Shot By His Father", "A man was hurt.", "south windsor|CT|US"),
+    ],
+)
+def test_town_at_the_head_of_a_longer_capitalised_run(title: str, text: str, expected: str) -> None:
+    """A town followed by a rank or a headline word, or opened by a compass word that is part of
+    its name, is found."""
+    assert (expected, "city") in _fields_places(title, text)
+
+
+def test_named_neighbourhood_is_not_a_town() -> None:
+    """ "the Englewood neighborhood" is part of Chicago: role neighborhood, Chicago stays the city."""
+    text = "A man was shot in the Englewood neighborhood, Chicago police said. Englewood mourned."
+    found = _fields_places("", text)
+    assert found.count(("englewood|IL|US", "neighborhood")) == 2
+    assert ("chicago|IL|US", "city") in found
+    assert all(role != "city" for norm, role in found if norm.startswith("englewood"))
+
+
+def test_a_compass_part_of_the_city_leaves_the_city_a_city() -> None:
+    """ "the North Phoenix neighborhood" does not make Phoenix a neighbourhood."""
+    text = "A girl was shot in the North Phoenix neighborhood, Phoenix police said."
+    assert ("phoenix|AZ|US", "city") in _fields_places("", text)
+
+
+def test_surname_used_alone_is_not_the_city() -> None:
+    """ "Jackson was booked" is the person Vincent Jackson, not Jackson, Mississippi."""
+    text = (
+        "Police said Vincent Jackson, 29, was arrested in San Diego, Calif., on Friday. "
+        "Jackson was booked into jail."
+    )
+    assert all(not norm.startswith("jackson") for norm, _ in _fields_places("", text))
+
+
 # Dates
 
 
