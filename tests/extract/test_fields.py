@@ -307,6 +307,28 @@ def test_oversight_bodies() -> None:
 # Outcomes and casualties
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police are looking for whoever fired shots from a car.",
+        "The gunman fired at officers and fired rounds into the house.",
+        "He fired a gun twice before fleeing.",
+    ],
+)
+def test_firing_a_gun_is_no_dismissal(text: str) -> None:
+    """ "fired shots", "fired at", "fired a gun" are shooting, not the outcome "dismissed"."""
+    assert "dismissed" not in [m.norm for m in find_outcomes(text, _article(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The officer was fired last week.", "The chief fired him.", "He was fired from the force."],
+)
+def test_firing_an_officer_is_a_dismissal(text: str) -> None:
+    """ "was fired", "fired him", "fired from the force" are the outcome "dismissed"."""
+    assert [m.norm for m in find_outcomes(text, _article(text))] == ["dismissed"]
+
+
 def test_no_case_to_answer_phrasings() -> None:
     """ "could not find a case to answer" is the outcome "no case to answer"."""
     text = "The panel could not find a case to answer for the officer."
@@ -328,4 +350,55 @@ def test_no_case_to_answer_phrasings() -> None:
 )
 def test_casualty_counts(text: str, counts: tuple[int | None, int | None]) -> None:
     """Explicit counts win; singular wording counts one; no casualty wording is unknown."""
+    assert find_casualties(text, _article(text)) == counts
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        (
+            (
+                "A boy was shot and killed Friday. At least seven people have been killed in "
+                "separate shootings across the city this year."
+            ),
+            (1, 0),
+        ),
+        (
+            "He was one of three people killed over the holiday. A woman was shot and killed.",
+            (1, 0),
+        ),
+        (
+            (
+                "A man was shot in the leg. He is charged with attempted murder, and homicide "
+                "detectives are investigating."
+            ),
+            (0, 1),
+        ),
+        ("Neighbours heard four shots. A man was wounded.", (0, 1)),
+        ("He was charged with three counts of first-degree murder.", (3, 0)),
+        ("Accidental gun discharge kills officer's son", (1, 0)),
+    ],
+)
+def test_casualty_wording_that_is_not_the_incidents_count(
+    text: str, counts: tuple[int | None, int | None]
+) -> None:
+    """Tallies of other incidents, death words that state no death and "shots" are no counts."""
+    assert find_casualties(text, _article(text)) == counts
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("Four people were shot, one fatally, on Friday.", (1, 3)),
+        ("6 Shot, 1 Dead, 1 Critical In Kingsessing Shooting", (1, 5)),
+        ("A 4-year-old boy accidentally shot himself in the hand on Friday.", (0, 1)),
+        ("Police said a man killed his two daughters before turning the gun on himself.", (3, 0)),
+        ("The girl died of an accidental, self-inflicted gunshot wound.", (1, 0)),
+        ("Police called it a murder-suicide.", (2, 0)),
+    ],
+)
+def test_people_shot_and_shooters_who_kill_themselves(
+    text: str, counts: tuple[int | None, int | None]
+) -> None:
+    """Everyone shot who did not die was injured; a shooter's suicide adds one to his victims."""
     assert find_casualties(text, _article(text)) == counts

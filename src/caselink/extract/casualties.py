@@ -1,14 +1,19 @@
 """Casualty counts: how many people were killed and how many injured.
 
-An explicit count wins ("two people were killed", "left three dead", "wounding four others"); the
-first explicit count in the article is taken, since later ones often belong to other incidents
-the story recalls. Without one, singular wording counts one ("was shot and killed", "died at the
-scene", "was wounded", "in stable condition"); once a death is reported, only wording that says a
-victim lived counts an injury ("critical condition" often precedes a death). "Quadruple murder"
-and "family of four found dead" count without a numeral; a murder-suicide kills at least two
-(a "double murder-suicide" three). When the article reports deaths but no
-injuries,
-injured is 0, and the other way round; when it reports neither, both stay unknown (``None``).
+An explicit count wins ("two people were killed", "left three dead", "wounding four others",
+"charged with three counts of murder"); the first explicit count in the article is taken, since
+later ones often belong to other incidents the story recalls, and a count in a tally of other
+incidents ("one of three people killed", "at least seven killed in separate shootings this
+year") is passed over. Without one, singular wording counts one ("was shot and killed", "died at
+the scene", "was wounded", "in stable condition"), but a death word that states no death
+("attempted murder", "homicide detectives", "deadly conduct") does not; once a death is
+reported, only wording that says a victim lived counts an injury ("critical condition" often
+precedes a death). Everyone shot who did not die was injured ("four people were shot, one
+fatally": one killed, three injured). "Quadruple murder" and "family of four found dead" count
+without a numeral; a murder-suicide kills at least two (a "double murder-suicide" three), and a
+shooter who kills himself after a count of victims ("killed his two daughters before turning
+the gun on himself") adds one. When the article reports deaths but no injuries, injured is 0,
+and the other way round; when it reports neither, both stay unknown (``None``).
 """
 
 from __future__ import annotations
@@ -30,16 +35,23 @@ _NUM = (
     r"(?![-\d]|,\d| years?\b| months?\b)"
 )
 _WHO = (
-    r"(?: (?:other |more |young |adult |teenage |innocent )?(?:people|persons|men|women|"
-    r"teens|teenagers|children|kids|boys|girls|others|adults|victims|individuals|bystanders))?"
+    r"(?: (?:other |more |young |adult |teenage |innocent |of (?:his|her|their) )?"
+    r"(?:people|persons|men|women|teens|teenagers|children|kids|boys|girls|sons|daughters|"
+    r"others|adults|victims|individuals|bystanders|family members|relatives))?"
 )
 # Counts are found from their verb: "killed" is found with str.find, then the number is read
 # just before it ("two people were killed") or after it ("killing three").
 _KILLED_BEFORE = re.compile(
-    rf"\b{_NUM}{_WHO} (?:were |are |have been |had been )?(?:found )?(?:shot to |stabbed to )?$"
+    rf"\b{_NUM}{_WHO} (?:were |are |have been |had been )?(?:found )?"
+    r"(?:shot to |stabbed to |beaten to |shot |gunned down and )?$"
 )
 _KILLED_AFTER = re.compile(
-    rf"(?:killed|killing|kills|left|leaving|claimed the lives of) {_NUM}{_WHO}(?: dead)?\b"
+    rf"(?:killed|killing|kills|left|leaving|claimed the lives of) (?:his |her |their )?"
+    rf"{_NUM}{_WHO}(?: dead)?\b"
+)
+# "charged with three counts of murder", "3 murders": one count per death.
+_MURDER_BEFORE = re.compile(
+    rf"\b{_NUM} (?:counts? of |charges? of )?(?:(?:first|second|third)-degree |capital |felony )?$"
 )
 # "quadruple murder", "murder-suicide" of a family of four: counts without a numeral.
 _MULTIPLE = re.compile(
@@ -47,22 +59,46 @@ _MULTIPLE = re.compile(
     r"family of (two|three|four|five|six|seven|eight) (?:dies|died|dead|killed|found))"
 )
 _MULTIPLES = {"double": 2, "triple": 3, "quadruple": 4, "quintuple": 5}
-# A murder-suicide kills at least one victim and the shooter.
-_MURDER_SUICIDE = re.compile(r"\b(?:(double|triple|quadruple) )?murder[- ]suicide\b")
+# The shooter's own death after killing others: a murder-suicide kills at least one victim and
+# the shooter; other wording ("before turning the gun on himself", "kills daughter, self") adds
+# the shooter to a count of victims. ("Shot himself" is no suicide: children shoot themselves by
+# accident, and "an accidental, self-inflicted wound" neither.)
+_SUICIDE = re.compile(
+    r"\b(?:(?:(double|triple|quadruple) )?(murder)[- ]suicide|"
+    r"(?:killed|kills|killing) (?:him|her)self|before (?:shooting|killing) (?:him|her)self|"
+    r"turn(?:ed|ing|s)? the gun on (?:him|her)self|took (?:his|her) own life|"
+    r"commit(?:ted|s)? suicide|(?:,| and) self\b(?![-\w]))"
+)
+_SUICIDE_GATES = ("suicide", "self", "own life")
+# A count of the shooter's victims, which leaves the shooter out: "killing three", "killed two
+# daughters", "two boys killed" (but not "four people found dead", which may count the shooter).
+_VICTIMS = re.compile(
+    r"^(?:killed|killing|kills|claimed the lives of) |"
+    r"\b(?:children|kids|sons|daughters|boys|girls|family members|relatives)\b"
+)
 _PARENT_OF = re.compile(r"\b(?:father|mother|dad|mom|parent|grandfather|grandmother) of $")
 _INJURED_BEFORE = re.compile(
-    rf"\b{_NUM}{_WHO} (?:were |are |have been |was )?(?:also )?(?:shot and )?$"
+    rf"\b{_NUM}{_WHO} (?:were |are |have been |was )?(?:also )?(?:shot and )?"
+    r"(?:critically |seriously |severely )?$"
 )
-_INJURED_AFTER = re.compile(rf"(?:injuring|wounding|injured|wounded) {_NUM}{_WHO}\b")
-_KILLED_WORDS = ("killed", "dead", "died", "slain", "death", "fatally shot")
+_INJURED_AFTER = re.compile(rf"(?:injuring|wounding|injured|wounded|injures|wounds) {_NUM}{_WHO}\b")
+_KILLED_WORDS = ("killed", "dead", "died", "slain", "death", "deaths", "fatally shot")
 _KILLED_LEADS = ("killed", "killing", "kills", "left", "leaving", "claimed the lives")
-_INJURED_WORDS = ("injured", "wounded", "hurt", "hospitalized", "hospitalised")
-_INJURED_LEADS = ("injuring", "wounding", "injured", "wounded")
+_INJURED_WORDS = ("injured", "wounded", "hurt", "hospitalized", "hospitalised", "critical")
+_INJURED_LEADS = ("injuring", "wounding", "injured", "wounded", "injures", "wounds")
+# Everyone shot, dead or alive: "four people were shot", "shot three men", "a triple shooting".
+_SHOT_BEFORE = re.compile(rf"\b{_NUM}{_WHO} (?:were |are |have been |had been |was )?(?:also )?$")
+_SHOT_AFTER = re.compile(
+    rf"(?:shot|shoots|shooting|struck|wounding|hit) {_NUM}{_WHO}\b"
+    r"(?! (?:times|rounds|shots|hours|minutes|days|years|of)\b)"
+)
+_SHOT_WORDS = ("shot", "suffered gunshot", "suffer gunshot")
+_SHOT_LEADS = ("shot ", "shoots ", "shooting ", "struck ", "hit ")
+_SHOOTING = re.compile(r"\b(double|triple|quadruple|quintuple) shooting\b")
 _DEATH = re.compile(
-    r"\b(?:shot and killed|fatally|killed|kills (?:him|her)(?:self)?|died|dies|dead|"
-    r"pronounced dead|"
-    r"shot dead|found dead|shot to death|death|deadly|fatal|homicide|murder(?:ed)?|slain|"
-    r"succumbed)\b",
+    r"\b(?:shot and killed|fatally|killed|kills|died|dies|dead|pronounced dead|shot dead|"
+    r"found dead|shot to death|death|deadly|fatal|homicide|murder(?:ed)?|slain|succumbed|"
+    r"claim(?:s|ed) (?:the )?li(?:fe|ves)|passed away)\b",
 )
 # Injury wording that a victim who later died may also get ("critical condition") counts only
 # when the article reports no death; wording that says the victim lived always counts.
@@ -71,12 +107,16 @@ _INJURY_ONLY = re.compile(
     r"non-?life[- ]threatening|(?:stable|fair|good) condition|expected to (?:survive|recover)|"
     r"survived|recovering|treated and released|lucky to be alive|suffered (?:a )?non-fatal)",
 )
+# Without a death, anyone shot was hurt: "was shot", "shoots himself in the hand", "grazed".
 _INJURY = re.compile(
     r"\b(?:(?:was|were|been) (?:shot and )?(?:wounded|injured|hurt|hospitali[sz]ed)|"
     r"wounded|injured|non-?life[- ]threatening|(?:critical|stable|serious|fair|good) condition|"
     r"expected to (?:survive|recover)|survived|recovering|treated (?:for|and released)|"
-    r"shot in the (?:leg|arm|hand|foot|shoulder|back|stomach|abdomen|chest|face|head|neck|hip|"
-    r"thigh|buttocks?|side)|suffered (?:a )?(?:gunshot|non-fatal)|fights? for (?:his|her) life)",
+    r"shot in (?:the |his |her |their )?(?:leg|arm|hand|foot|shoulder|back|stomach|abdomen|"
+    r"chest|face|head|neck|hip|thigh|buttocks?|side)|suffered (?:a )?(?:gunshot|non-fatal)|"
+    r"fights? for (?:his|her) life|(?:was|were|been|got|being|getting) shot|"
+    r"(?:shot|shoots|shooting) (?:him|her)?self|accident(?:al)?ly shot|grazed|gunshot wounds?|"
+    r"in critical|critically)",
 )
 
 
@@ -87,19 +127,71 @@ def _count(text: str) -> int | None:
 
 _DEATH_GATES = (
     "kill", "dead", "died", "dies", "death", "fatal", "homicide", "murder", "slain", "succumb",
+    "claim", "passed away",
 )  # fmt: skip
 _INJURY_GATES = (
     "wound", "injur", "hurt", "hospital", "life", "condition", "surviv", "recover", "treated",
-    "shot in the", "suffered", "alive",
+    "shot", "shoot", "suffered", "alive", "grazed", "critical",
 )  # fmt: skip
+# Death words that state no death: "was not killed", "attempted murder", "homicide detectives",
+# "deadly conduct", "could cause death", "non-fatal", "the death penalty".
+_NO_DEATH_BEFORE = re.compile(
+    r"(?:\b(?:not|never|nearly|almost|could|would|might|may) (?:have )?(?:been |be )?|"
+    r"\battempted (?:\w+-degree )?|\bnon-?|\bnear-|\b(?:injury|injuries) or |\bcause )$"
+)
+_NO_DEATH_AFTER = re.compile(
+    r"(?: (?:detectives?|units?|division|investigators?|squad|bureau|sergeant|lieutenant|team|"
+    r"conduct|weapon|force|penalty|threats?|sentence|row)\b)"
+)
+# A count inside a tally of other incidents ("at least seven people had been killed in the city
+# this weekend", "one of three people killed", "four children died statewide last year") is not
+# the incident's own count.
+_TALLY = re.compile(
+    r"\b(?:this year|last year|so far|statewide|nationwide|citywide|each year|every year|"
+    r"a year|per year|annually|in (?:19|20)\d\d|separate|death toll|or more|since (?:19|20)\d\d)\b"
+)
+_TALLY_BEFORE = re.compile(r"\b(?:one|first|second|third|latest|another) of (?:the )?$|\bamong $")
+
+
+def _is_tally(text: str, start: int, end: int) -> bool:
+    """Whether the count at ``text[start:end]`` sits in a sentence tallying other incidents."""
+    if _TALLY_BEFORE.search(text, max(0, start - 16), start):
+        return True
+    left = max(
+        text.rfind(". ", max(0, start - 150), start), text.rfind("\n", max(0, start - 150), start)
+    )
+    right = min(
+        (i for i in (text.find(". ", end, end + 150), text.find("\n", end, end + 150)) if i >= 0),
+        default=end + 150,
+    )
+    return _TALLY.search(text, max(left, 0), right) is not None
+
+
+def _death_stated(text: str) -> bool:
+    """Whether the text states a death, not just a death word ("attempted murder")."""
+    first = min((at for gate in _DEATH_GATES if (at := text.find(gate)) >= 0), default=-1)
+    if first < 0:
+        return False
+    for match in _DEATH.finditer(text, max(0, first - 20)):
+        start, end = match.start(), match.end()
+        if _NO_DEATH_BEFORE.search(text, max(0, start - 30), start):
+            continue
+        if _NO_DEATH_AFTER.match(text, end, end + 16):
+            continue
+        return True
+    return False
 
 
 def _first_count(
     text: str, words: tuple[str, ...], before: re.Pattern[str], leads: tuple[str, ...],
     after: re.Pattern[str],
-) -> int | None:  # fmt: skip
-    """The count nearest the start of the text, read before a verb or after a lead word."""
-    best: tuple[int, int] | None = None
+) -> tuple[int, str] | None:  # fmt: skip
+    """The count nearest the start of the text, read before a verb or after a lead word.
+
+    Returns the count and the words it was read from ("two children killed", "killing three").
+    Counts in a tally of other incidents are passed over (see `_is_tally`).
+    """
+    best: tuple[int, int, str] | None = None
     for word in words:
         at = text.find(word)
         while at >= 0 and (best is None or at < best[0]):
@@ -107,8 +199,15 @@ def _first_count(
             if match and _PARENT_OF.search(text, max(0, match.start() - 20), match.start()):
                 match = None  # "father of 4 killed": the 4 are his children, not the dead
             value = _count(match.group(1)) if match else None
-            if match and value is not None and value < 1000 and not text[at - 1 : at].isalpha():
-                best = (match.start(), value)
+            if (
+                match
+                and value is not None
+                and value < 1000
+                and not text[at - 1 : at].isalpha()
+                and not text[at + len(word) : at + len(word) + 1].isalpha()  # "shots", "deadly"
+                and not _is_tally(text, match.start(1), at)
+            ):
+                best = (match.start(), value, text[match.start() : at + len(word)])
                 break
             at = text.find(word, at + 1)
     for lead in leads:
@@ -116,11 +215,17 @@ def _first_count(
         while at >= 0 and (best is None or at < best[0]):
             match = after.match(text, at)
             value = _count(match.group(1)) if match else None
-            if match and value is not None and value < 1000 and not text[at - 1 : at].isalpha():
-                best = (at, value)
+            if (
+                match
+                and value is not None
+                and value < 1000
+                and not text[at - 1 : at].isalpha()
+                and not _is_tally(text, match.start(1), match.end())
+            ):
+                best = (at, value, match.group(0))
                 break
             at = text.find(lead, at + 1)
-    return best[1] if best else None
+    return (best[1], best[2]) if best else None
 
 
 def find_casualties(text: str, _article: Article) -> tuple[int | None, int | None]:
@@ -136,21 +241,38 @@ def find_casualties(text: str, _article: Article) -> tuple[int | None, int | Non
         (None, None)
     """
     text = lowered(text)
-    killed = _first_count(text, _KILLED_WORDS, _KILLED_BEFORE, _KILLED_LEADS, _KILLED_AFTER)
-    injured = _first_count(text, _INJURED_WORDS, _INJURED_BEFORE, _INJURED_LEADS, _INJURED_AFTER)
-    if killed is None:
-        multiple = gated_search(
-            _MULTIPLE, text, ("double", "triple", "quadruple", "quintuple", "family of")
-        )
-        if multiple:
-            word = multiple.group(1) or multiple.group(2)
-            killed = _MULTIPLES.get(word) or _NUMBERS.get(word)
-    if killed is None and gated_search(_DEATH, text, _DEATH_GATES, back=20):
+    stated = _first_count(text, _KILLED_WORDS, _KILLED_BEFORE, _KILLED_LEADS, _KILLED_AFTER)
+    if stated is None:
+        stated = _first_count(text, ("murder", "murders"), _MURDER_BEFORE, (), _KILLED_AFTER)
+    killed = stated[0] if stated else None
+    counted = _first_count(text, _INJURED_WORDS, _INJURED_BEFORE, _INJURED_LEADS, _INJURED_AFTER)
+    injured = counted[0] if counted else None
+    multiple = gated_search(
+        _MULTIPLE, text, ("double", "triple", "quadruple", "quintuple", "family of")
+    )
+    if multiple:
+        word = multiple.group(1) or multiple.group(2)
+        killed = max(killed or 0, _MULTIPLES.get(word) or _NUMBERS.get(word) or 0)
+    if killed is None and _death_stated(text):
         killed = 1
-    suicide = gated_search(_MURDER_SUICIDE, text, ("suicide",), back=20)
+    suicide = gated_search(_SUICIDE, text, _SUICIDE_GATES, back=40)
     if suicide:
-        at_least = _MULTIPLES.get(suicide.group(1) or "", 1) + 1
-        killed = max(killed or 0, at_least)
+        # The shooter died too: one more than the victims counted ("killed 2 daughters before
+        # shooting himself"), at least two ("murder-suicide"), three for a "double" one.
+        at_least = _MULTIPLES.get(suicide.group(1) or "", 1) + 1 if suicide.group(2) else 0
+        victims = stated is not None and _VICTIMS.search(stated[1]) is not None
+        if killed and victims:
+            killed += 1
+        if at_least:
+            killed = max(killed or 0, at_least)
+    shot = _first_count(text, _SHOT_WORDS, _SHOT_BEFORE, _SHOT_LEADS, _SHOT_AFTER)
+    total = shot[0] if shot else None
+    if total is None:
+        multiple = gated_search(_SHOOTING, text, ("shooting",))
+        total = _MULTIPLES[multiple.group(1)] if multiple else None
+    if total is not None and total - (killed or 0) > (injured or 0):
+        # The people shot who did not die: "6 shot, 1 dead, 1 critical" wounded five.
+        injured = total - (killed or 0)
     injury = _INJURY_ONLY if killed else _INJURY
     if injured is None and gated_search(injury, text, _INJURY_GATES, back=20):
         injured = 1

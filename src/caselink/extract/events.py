@@ -19,7 +19,17 @@ _OUTCOMES: tuple[tuple[str, str], ...] = (
         r"no case to answer|(?:not|no) (?:find |found |have |had |be )?a case to answer",
     ),
     ("barred list", r"barred list|barred from (?:working for|serving|re-?joining) the police"),
-    ("dismissed", r"\b(?:dismissed|sacked|fired)\b(?! without notice)"),
+    # "Fired" is a dismissal only when done to someone ("was fired", "fired from the force",
+    # "fired him"), never shooting ("fired shots", "fired at", "fired rounds", "fired from a car").
+    (
+        "dismissed",
+        (
+            r"\b(?:dismissed|sacked)\b(?! without notice)|"
+            r"\b(?:was|were|been|be|being|got|get|gets) fired\b|"
+            r"\bfired (?:from (?:the|his|her|their) (?:force|job|post|police|department|service)|"
+            r"(?:him|her|them)\b(?! (?:at|into|on)\b))"
+        ),
+    ),
     ("cleared", r"\bcleared\b"),
     ("charged", r"\bcharged with\b"),
     ("convicted", r"\b(?:convicted|found guilty|pleaded guilty)\b"),

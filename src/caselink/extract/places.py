@@ -478,7 +478,7 @@ def _may_vote(name: str, k: str, names: frozenset[str], text: str, end: int) -> 
         or name in STATE_NAMES
         or name in _COUNTRIES
         or name in _REGIONS
-        or _NOT_TOWN_AFTER.match(text, end, end + 24)
+        or _NOT_TOWN_AFTER.match(text[end : end + 24])
     )
 
 
