@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from caselink.extract._text import gated_search, lowered
+from caselink.extract._text import gated_search, lowered, skipping
 from caselink.models import Article
 
 __all__ = ["find_casualties"]
@@ -41,7 +41,7 @@ _WHO = (
 )
 # Counts are found from their verb: "killed" is found with str.find, then the number is read
 # just before it ("two people were killed") or after it ("killing three").
-_KILLED_BEFORE = re.compile(
+_KILLED_BEFORE = skipping(
     rf"\b{_NUM}{_WHO} (?:were |are |have been |had been )?(?:found )?"
     r"(?:shot to |stabbed to |beaten to |shot |gunned down and )?$"
 )
@@ -50,11 +50,11 @@ _KILLED_AFTER = re.compile(
     rf"{_NUM}{_WHO}(?: dead)?\b"
 )
 # "charged with three counts of murder", "3 murders": one count per death.
-_MURDER_BEFORE = re.compile(
+_MURDER_BEFORE = skipping(
     rf"\b{_NUM} (?:counts? of |charges? of )?(?:(?:first|second|third)-degree |capital |felony )?$"
 )
 # "quadruple murder", "murder-suicide" of a family of four: counts without a numeral.
-_MULTIPLE = re.compile(
+_MULTIPLE = skipping(
     r"\b(?:(double|triple|quadruple|quintuple)[- ](?:murder|homicide|slaying|killing|fatal)|"
     r"family of (two|three|four|five|six|seven|eight) (?:dies|died|dead|killed|found))"
 )
@@ -63,7 +63,7 @@ _MULTIPLES = {"double": 2, "triple": 3, "quadruple": 4, "quintuple": 5}
 # the shooter; other wording ("before turning the gun on himself", "kills daughter, self") adds
 # the shooter to a count of victims. ("Shot himself" is no suicide: children shoot themselves by
 # accident, and "an accidental, self-inflicted wound" neither.)
-_SUICIDE = re.compile(
+_SUICIDE = skipping(
     r"\b(?:(?:(double|triple|quadruple) )?(murder)[- ]suicide|"
     r"(?:killed|kills|killing) (?:him|her)self|before (?:shooting|killing) (?:him|her)self|"
     r"turn(?:ed|ing|s)? the gun on (?:him|her)self|took (?:his|her) own life|"
@@ -76,8 +76,8 @@ _VICTIMS = re.compile(
     r"^(?:killed|killing|kills|claimed the lives of) |"
     r"\b(?:children|kids|sons|daughters|boys|girls|family members|relatives)\b"
 )
-_PARENT_OF = re.compile(r"\b(?:father|mother|dad|mom|parent|grandfather|grandmother) of $")
-_INJURED_BEFORE = re.compile(
+_PARENT_OF = skipping(r"\b(?:father|mother|dad|mom|parent|grandfather|grandmother) of $")
+_INJURED_BEFORE = skipping(
     rf"\b{_NUM}{_WHO} (?:were |are |have been |was )?(?:also )?(?:shot and )?"
     r"(?:critically |seriously |severely )?$"
 )
@@ -87,28 +87,28 @@ _KILLED_LEADS = ("killed", "killing", "kills", "left", "leaving", "claimed the l
 _INJURED_WORDS = ("injured", "wounded", "hurt", "hospitalized", "hospitalised", "critical")
 _INJURED_LEADS = ("injuring", "wounding", "injured", "wounded", "injures", "wounds")
 # Everyone shot, dead or alive: "four people were shot", "shot three men", "a triple shooting".
-_SHOT_BEFORE = re.compile(rf"\b{_NUM}{_WHO} (?:were |are |have been |had been |was )?(?:also )?$")
+_SHOT_BEFORE = skipping(rf"\b{_NUM}{_WHO} (?:were |are |have been |had been |was )?(?:also )?$")
 _SHOT_AFTER = re.compile(
     rf"(?:shot|shoots|shooting|struck|wounding|hit) {_NUM}{_WHO}\b"
     r"(?! (?:times|rounds|shots|hours|minutes|days|years|of)\b)"
 )
 _SHOT_WORDS = ("shot", "suffered gunshot", "suffer gunshot")
 _SHOT_LEADS = ("shot ", "shoots ", "shooting ", "struck ", "hit ")
-_SHOOTING = re.compile(r"\b(double|triple|quadruple|quintuple) shooting\b")
-_DEATH = re.compile(
+_SHOOTING = skipping(r"\b(double|triple|quadruple|quintuple) shooting\b")
+_DEATH = skipping(
     r"\b(?:shot and killed|fatally|killed|kills|died|dies|dead|pronounced dead|shot dead|"
     r"found dead|shot to death|death|deadly|fatal|homicide|murder(?:ed)?|slain|succumbed|"
     r"claim(?:s|ed) (?:the )?li(?:fe|ves)|passed away)\b",
 )
 # Injury wording that a victim who later died may also get ("critical condition") counts only
 # when the article reports no death; wording that says the victim lived always counts.
-_INJURY_ONLY = re.compile(
+_INJURY_ONLY = skipping(
     r"\b(?:(?:was|were|been) (?:shot and )?(?:wounded|injured|hurt)|wounding|injuring|"
     r"non-?life[- ]threatening|(?:stable|fair|good) condition|expected to (?:survive|recover)|"
     r"survived|recovering|treated and released|lucky to be alive|suffered (?:a )?non-fatal)",
 )
 # Without a death, anyone shot was hurt: "was shot", "shoots himself in the hand", "grazed".
-_INJURY = re.compile(
+_INJURY = skipping(
     r"\b(?:(?:was|were|been) (?:shot and )?(?:wounded|injured|hurt|hospitali[sz]ed)|"
     r"wounded|injured|non-?life[- ]threatening|(?:critical|stable|serious|fair|good) condition|"
     r"expected to (?:survive|recover)|survived|recovering|treated (?:for|and released)|"
@@ -146,11 +146,11 @@ _NO_DEATH_AFTER = re.compile(
 # A count inside a tally of other incidents ("at least seven people had been killed in the city
 # this weekend", "one of three people killed", "four children died statewide last year") is not
 # the incident's own count.
-_TALLY = re.compile(
+_TALLY = skipping(
     r"\b(?:this year|last year|so far|statewide|nationwide|citywide|each year|every year|"
     r"a year|per year|annually|in (?:19|20)\d\d|separate|death toll|or more|since (?:19|20)\d\d)\b"
 )
-_TALLY_BEFORE = re.compile(r"\b(?:one|first|second|third|latest|another) of (?:the )?$|\bamong $")
+_TALLY_BEFORE = skipping(r"\b(?:one|first|second|third|latest|another) of (?:the )?$|\bamong $")
 
 
 def _is_tally(text: str, start: int, end: int) -> bool:
@@ -195,7 +195,8 @@ def _first_count(
     for word in words:
         at = text.find(word)
         while at >= 0 and (best is None or at < best[0]):
-            match = before.search(text, max(0, at - 70), at)
+            # Every count pattern ends in a space just before the word.
+            match = before.search(text, max(0, at - 70), at) if text[at - 1 : at] == " " else None
             if match and _PARENT_OF.search(text, max(0, match.start() - 20), match.start()):
                 match = None  # "father of 4 killed": the 4 are his children, not the dead
             value = _count(match.group(1)) if match else None

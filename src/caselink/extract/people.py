@@ -19,7 +19,7 @@ import functools
 import re
 
 from caselink.extract._gazetteer import STATE_NAMES, key, towns
-from caselink.extract._text import lowered
+from caselink.extract._text import lowered, skipping
 from caselink.models import Article, Mention
 
 __all__ = ["find_ages", "find_officers", "find_people"]
@@ -35,15 +35,18 @@ _RANK_WORDS = (
 _RANK_PHRASES = frozenset(_RANK_WORDS.split("|"))
 _RANK_FIRST = frozenset(phrase.split(" ")[0] for phrase in _RANK_PHRASES)
 # "the sergeant, Paul Whitcombe" / "police constable John Smith": a rank in running text.
+_LOWER_RANKS = (
+    "constable", "sergeant", "inspector", "detective", "officer", "deputy", "trooper",
+    "superintendent",
+)  # fmt: skip
 _LOWER_RANK = re.compile(
-    r"\b(?:[Tt]he|[Aa]n?|[Pp]olice) (police constable|constable|sergeant|inspector|detective|"
-    r"officer|deputy|trooper|superintendent),? $"
+    r"\b(?:[Tt]he|[Aa]n?|[Pp]olice) (" + "|".join(("police constable", *_LOWER_RANKS)) + "),? $"
 )
 # A rank opening a line or sentence with no name after it ("Constable 'exchanged messages'").
 _SENTENCE_RANKS = ("Constable", "Sergeant", "Inspector", "Officer")
 _RANK_AT_START = re.compile(r"[A-Z][a-z]+(?= [^A-Z\s])")
 _RANK_ONLY_GATES = ("constable", "sergeant", "inspector", "pcso", "community support")
-_RANK_ONLY = re.compile(
+_RANK_ONLY = skipping(
     r"\b(?:[Aa]n?|[Tt]he) (?:(?:male|female|serving|former|probationary) )?"
     r"(police constable|constable|police sergeant|sergeant|inspector|detective constable|"
     r"special constable|PCSO|police community support officer)\b(?!,? [A-Z])"
@@ -57,7 +60,9 @@ _TOKEN = (
     r"[A-Z](?:[a-z]+|['’][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?(?:[-'’][A-Z]?[a-z]+)?|[A-Z]{2,5})"
     r"(?![\w'’-])"
 )
-_RUN = re.compile(rf"(?<![\w'’.-]){_TOKEN}(?: {_TOKEN})*")
+# The leading look-ahead lets the regex engine skip to capital letters instead of trying the
+# look-behind at every position (about twice as fast on news text).
+_RUN = re.compile(rf"(?=[A-Z])(?<![\w'’.-]){_TOKEN}(?: {_TOKEN})*")
 _SUFFIX = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _STOP: frozenset[str] = frozenset(
     [
@@ -645,7 +650,7 @@ _CREDIT_BEFORE = re.compile(
     r"(?: and \w+)? by $|notifications on $|\(photo: ?$"
 )
 _AGE_AFTER = re.compile(r"^,? (?:age |aged )?(\d{1,3})\b(?!-| ?%| percent| years? ago| miles)")
-_AGE_BEFORE = re.compile(r"\b(\d{1,3})-year-old(?: [a-z]+(?:-[a-z]+)?){0,3} $")
+_AGE_BEFORE = skipping(r"\b(\d{1,3})-year-old(?: [a-z]+(?:-[a-z]+)?){0,3} $")
 _ROLE_WORDS: dict[str, str] = {
     "suspect": r"suspects?|arrested|charged|accused|shooter|gunman|booked|indicted|pleaded|"
     r"sentenced|custody|jailed|defendant|faces? (?:charges|a charge)",
@@ -659,7 +664,7 @@ _ROLE_WORDS: dict[str, str] = {
     "witness": r"witness(?:es)?|neighbou?rs?",
 }
 # One pass over the lowered text finds every role cue; a named group tells which role.
-_ROLE_CUES = re.compile(
+_ROLE_CUES = skipping(
     r"\b(?:" + "|".join(f"(?P<{role}>{words})" for role, words in _ROLE_WORDS.items()) + r")\b"
 )
 _MAX_AGE = 110
@@ -672,6 +677,7 @@ def _body_start(text: str, article: Article) -> int:
     return 0
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_name_token(token: str) -> bool:
     bare = token.rstrip(".").lower().replace("’", "'")
     if bare in _STOP or bare.removesuffix("'s") in _STOP:
@@ -680,9 +686,9 @@ def _is_name_token(token: str) -> bool:
 
 
 def _norm(tokens: list[str]) -> str:
-    words = [re.sub(r"['’]s$", "", t.rstrip(".")) for t in tokens]
-    words = [w for w in words if len(w) > 1 and w.lower() not in _SUFFIX]
-    return " ".join(w.lower().replace("’", "'") for w in words)
+    words = (t.rstrip(".").lower().replace("’", "'") for t in tokens)
+    words = (w[:-2] if w.endswith("'s") else w for w in words)
+    return " ".join(w for w in words if len(w) > 1 and w not in _SUFFIX)
 
 
 def _role(text: str, start: int, end: int) -> str | None:
@@ -799,7 +805,7 @@ def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
         norm = _norm(words)
         if not norm:
             continue
-        if rank is None:
+        if rank is None and text[max(0, start - 18) : start].rstrip(", ").endswith(_LOWER_RANKS):
             lower_rank = _LOWER_RANK.search(text, max(0, start - 40), start)
             if lower_rank:
                 rank = lower_rank.group(1)

@@ -61,7 +61,8 @@ _TLD_COUNTRY = {"uk": "GB", "nz": "NZ", "au": "AU", "ie": "IE", "ca": "CA"}
 _WORD = r"(?:St|Ft|Mt)\.|[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*"
 _UPPER_WORD = r"[A-Z][A-Z'.]+"
 # A capitalised run: words joined by single spaces (no nested ambiguity, linear time).
-_RUN = re.compile(rf"(?<![\w.-])(?:{_WORD}|St\.)(?: (?:{_WORD}|of|upon))*")
+# (The leading look-ahead lets the regex engine skip to capital letters.)
+_RUN = re.compile(rf"(?=[A-Z])(?<![\w.-])(?:{_WORD}|St\.)(?: (?:{_WORD}|of|upon))*")
 _STATE_ALT = "|".join(
     re.escape(s) for s in sorted((*STATE_NAMES, *AP_STATES), key=len, reverse=True)
 )
@@ -280,7 +281,8 @@ _STATE_AT = re.compile(rf"(?:({_STATE_ALT})(?![a-z])|({_POSTAL_ALT})(?![A-Za-z])
 _TOWN_BEFORE = re.compile(
     rf"(?<![\w'.-])((?:{_WORD}|St\.)(?: (?:{_WORD}|of))*|{_UPPER_WORD}(?: {_UPPER_WORD})*)$"
 )
-_COUNTRY_NAMES = sorted((*_COUNTRIES, *_REGIONS), key=len, reverse=True)
+_COUNTRY_NAMES = tuple(sorted((*_COUNTRIES, *_REGIONS), key=len, reverse=True))
+_STATE_WORDS = tuple(STATE_NAMES)
 _NICK_WORDS = (" man", " woman", " boy", " girl", " teen", " police")
 _DATELINE_AT = re.compile(_DATELINE.pattern.removeprefix("(?m)^"))
 # "Killingly (AP) —": a Title Case dateline needs the news agency or station after it.
@@ -326,23 +328,40 @@ def _town_states(text: str) -> Iterator[tuple[str, int, str, int, bool]]:
         at = text.find(", ", at + 1)
 
 
-def _find_words(text: str, words: Iterable[str]) -> list[tuple[int, str]]:
-    """(start, word) of each whole-word occurrence of ``words`` (longest first wins)."""
-    out: list[tuple[int, str]] = []
-    taken: set[int] = set()
-    capitals = capital_words(text)
+@functools.lru_cache(maxsize=8)
+def _by_first_word(words: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """``words`` indexed by their first word, and those whose first word is not alphabetic."""
+    index: dict[str, list[str]] = {}
+    other = []
     for word in words:
         first = word.split(" ", 1)[0].rstrip(".")
-        if first.isalpha() and first not in capitals:
-            continue
+        if first.isalpha():
+            index.setdefault(first, []).append(word)
+        else:
+            other.append(word)
+    return {first: tuple(found) for first, found in index.items()}, tuple(other)
+
+
+def _find_words(text: str, words: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(start, word) of each whole-word occurrence of ``words``; the longest wins an overlap.
+
+    Only the words whose first word occurs capitalised in the text are looked for.
+    """
+    index, other = _by_first_word(words)
+    capitals = capital_words(text)
+    candidates = [w for first in capitals if first in index for w in index[first]]
+    candidates.extend(other)
+    candidates.sort(key=lambda w: (-len(w), w))
+    out: list[tuple[int, str]] = []
+    taken = Spans(len(text))
+    for word in candidates:
         at = text.find(word)
         while at >= 0:
             end = at + len(word)
             before = text[at - 1] if at else " "
             after = text[end] if end < len(text) else " "
-            if not (before.isalnum() or before == "." or after.isalnum()) and at not in taken:
+            if not (before.isalnum() or before == "." or after.isalnum()) and taken.take(at, end):
                 out.append((at, word))
-                taken.update(range(at, end))
             at = text.find(word, at + 1)
     return sorted(out)
 
@@ -403,6 +422,11 @@ def _dominant(readings: Sequence[Reading]) -> Reading | None:
     return top
 
 
+@functools.lru_cache(maxsize=65536)
+def _log_population(population: int) -> float:
+    return math.log10(population + 1)
+
+
 def _reading_for(
     readings: Sequence[Reading],
     votes: dict[str, float],
@@ -423,9 +447,15 @@ def _reading_for(
     def score(r: Reading) -> float:
         vote = votes.get(r.admin1, 0.0) if r.country == "US" else 0.0
         bonus = _CITY_VOTE if r is dominant else 0.0
-        return vote + bonus + _POP_WEIGHT * math.log10(r.population + 1)
+        return vote + bonus + _POP_WEIGHT * _log_population(r.population)
 
     return max(usable, key=score, default=None)
+
+
+@functools.lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """The first words of the gazetteer's lookup keys ("new" of "new york city")."""
+    return frozenset(k.split(" ", 1)[0] for k in towns())
 
 
 def _town_in_run(run: str, start: int, known: Callable[[str], bool]) -> tuple[str, int] | None:
@@ -440,13 +470,16 @@ def _town_in_run(run: str, start: int, known: Callable[[str], bool]) -> tuple[st
     """
     head, offset = _strip_leading(run, start)
     words = head.split(" ")
+    firsts = _first_words()
     while words and words[0]:
-        for size in range(len(words), 0, -1):
-            if size < len(words) and words[size].lower().rstrip(".") not in _TRAILING:
-                continue
-            name = " ".join(words[:size]).rstrip(".")
-            if name and known(key(name)):
-                return name, offset
+        # Every place name starts with the first word of some gazetteer name.
+        if key(" ".join(words[:2])).split(" ", 1)[0] in firsts or known(key(words[0])):
+            for size in range(len(words), 0, -1):
+                if size < len(words) and words[size].lower().rstrip(".") not in _TRAILING:
+                    continue
+                name = " ".join(words[:size]).rstrip(".")
+                if name and known(key(name)):
+                    return name, offset
         if words[0].lower() not in _DESCRIPTIONS:
             return None
         offset += len(words[0]) + 1
@@ -464,10 +497,6 @@ def _strip_leading(
         offset += len(parts[0]) + 1
         parts.pop(0)
     return " ".join(parts).rstrip("."), offset
-
-
-def _known(strong: dict[str, tuple[str, str]], k: str) -> bool:
-    return k in towns() or k in strong
 
 
 def _may_vote(name: str, k: str, names: frozenset[str], text: str, end: int) -> bool:
@@ -509,7 +538,7 @@ def _vote(own: dict[str, dict[str, float]], k: str, weight: float, soft: set[str
 
 def _named_states(text: str) -> set[str]:
     """Postal codes of the US states named in ``text``, alone or after a town."""
-    found = {STATE_NAMES[name] for _start, name in _find_words(text, STATE_NAMES)}
+    found = {STATE_NAMES[name] for _start, name in _find_words(text, _STATE_WORDS)}
     for _town, _start, state, _at, _postal in _town_states(text):
         found.add(STATE_NAMES.get(state) or AP_STATES.get(state) or state)
     return found
@@ -632,7 +661,7 @@ def find_places(  # noqa: PLR0912, PLR0915
             if cue and len(words) <= 3 and key(town) not in _COMMON | _LEADING | names:
                 name = town.title() if town.isupper() else town
                 add(text[offset : offset + len(town)], offset, f"{key(name)}|{code}|US", "city")
-    for start, surface in _find_words(text, STATE_NAMES):
+    for start, surface in _find_words(text, _STATE_WORDS):
         if surface == "Washington":
             continue  # the city or the state: only trusted after a town
         after = text[start + len(surface) : start + len(surface) + 12]
@@ -671,16 +700,25 @@ def find_places(  # noqa: PLR0912, PLR0915
     # Candidates: datelines and bare town names in capitalised runs.
     datelines = [(m.group(1), m.start(1)) for m in _datelines(text)]
     bare: list[tuple[str, int, str]] = []
-    known = functools.partial(_known, strong_keys)
+
+    def known(k: str) -> bool:
+        return k in gazetteer or k in strong_keys
+
     for match in _RUN.finditer(text):
         run, run_start = match.group(0), match.start()
+        if " " not in run:  # most runs: one capitalised word
+            name = run.rstrip(".")
+            k = key(name)
+            if (k in gazetteer or k in strong_keys) and name.lower() not in _LEADING:
+                bare.append((name, run_start, k))
+            continue
         pieces = [(run, run_start)]
         if " of " in run and key(run) not in gazetteer:
             # "Fabriccio Patti of Las Vegas": the town is the tail after "of".
             head, _, tail = run.rpartition(" of ")
             pieces = [(head, run_start), (tail, run_start + len(head) + 4)]
         for piece, piece_start in pieces:
-            if " " not in piece:  # most runs: one capitalised word
+            if " " not in piece:
                 name = piece.rstrip(".")
                 if name.lower() not in _LEADING and known(key(name)):
                     bare.append((name, piece_start, key(name)))
@@ -738,9 +776,29 @@ def find_places(  # noqa: PLR0912, PLR0915
             add(surface, start, norm, role)
             strong_keys.setdefault(k, (norm, role))
 
-    # Pass 2: bare town names with support.
+    # Pass 2: bare town names with support. The reading of a name and whether the article
+    # backs it are the same at every mention, so they are worked out once per name.
+    readings_of: dict[str, tuple[Reading | None, bool, bool]] = {}
+
+    def resolve(k: str) -> tuple[Reading | None, bool, bool]:
+        """(reading, backed by the article's states, the text states other states)."""
+        if k not in readings_of:
+            readings = gazetteer.get(k, ())
+            votes_k = context(k, votes)
+            if k in parts:
+                reading = _reading_for(readings, votes_k, countries, dominance=False)
+                supported = reading is not None and _backed(votes_k, reading.admin1)
+            else:
+                reading = _reading_for(readings, votes_k, countries)
+                supported = reading is not None and (
+                    reading.country == "US"
+                    and (_backed(votes_k, reading.admin1) or reading is _dominant(readings))
+                )
+            has_context = any(v >= _SUPPORT for v in context(k, stated).values())
+            readings_of[k] = (reading, supported, has_context)
+        return readings_of[k]
+
     for name, offset, k in bare:
-        before = text[max(0, offset - 24) : offset]
         end = offset + len(name)
         after = text[end : end + 24]
         if _NOT_TOWN_AFTER.match(after):
@@ -748,40 +806,34 @@ def find_places(  # noqa: PLR0912, PLR0915
         if k in strong_keys:
             add(text[offset:end], offset, *strong_keys[k])
             continue
-        readings = gazetteer.get(k, ())
-        votes_k = context(k, votes)
+        county = name.endswith((" County", " Parish"))
+        if not county and (
+            k in _COMMON or name in STATE_NAMES or name in _COUNTRIES or name in _REGIONS
+        ):
+            continue
+        reading, supported, has_context = resolve(k)
+        if reading is None:
+            continue
         if k in parts:
             # A neighbourhood of the city the story is in: read in the article's state even
             # where a large namesake dominates ("the Austin neighborhood" of Chicago).
-            reading = _reading_for(readings, votes_k, countries, dominance=False)
-            if reading is not None and _backed(votes_k, reading.admin1):
+            if supported:
                 add(text[offset:end], offset, _norm(reading)[0], "neighborhood")
             continue
-        reading = _reading_for(readings, votes_k, countries)
-        if reading is None:
+        if county:
+            if supported or len(gazetteer[k]) == 1 or reading.country == "GB":
+                add(text[offset:end], offset, *_norm(reading))
             continue
-        supported = reading.country == "US" and (
-            _backed(votes_k, reading.admin1) or reading is _dominant(readings)
-        )
-        if name.endswith((" County", " Parish")):
-            if supported or len(readings) == 1 or reading.country == "GB":
-                norm, role = _norm(reading)
-                add(text[offset:end], offset, norm, role)
-            continue
-        if k in _COMMON or name in STATE_NAMES or name in _COUNTRIES:
-            continue
+        before = text[max(0, offset - 24) : offset]
         if k in names and (
             _PERSON_AFTER.match(after)
             or _PERSON_BEFORE.search(before)
-            or not any(r.population >= _LARGE and r.kind == "city" for r in readings)
+            or not any(r.population >= _LARGE and r.kind == "city" for r in gazetteer[k])
         ):
             # A word of a person's name: "Devon" of "Devon Lofton" is never the town, and
             # "Jackson" of "Vincent Jackson" is not the city where it is the person
             # ("Jackson was arrested", "Jackson, 29,").
             continue
-        if name in _REGIONS:
-            continue
-        has_context = any(v >= _SUPPORT for v in context(k, stated).values())
         cue = bool(_CUE_BEFORE.search(before) or _CUE_AFTER.match(after))
         big = reading.population >= _LARGE
         if reading.kind == "county":
@@ -791,6 +843,5 @@ def find_places(  # noqa: PLR0912, PLR0915
         if no_evidence and reading.country != "US" and reading.population < _FOREIGN_MIN:
             continue  # nothing says the story is abroad: a small foreign namesake is noise
         if cue or big or (supported and reading.population >= _SUPPORTED_MIN):
-            norm, role = _norm(reading)
-            add(text[offset:end], offset, norm, role)
+            add(text[offset:end], offset, *_norm(reading))
     return tuple(sorted(found.values(), key=lambda m: (m.start, m.end)))
