@@ -136,6 +136,20 @@ def test_a_compass_part_of_the_city_leaves_the_city_a_city() -> None:
     assert ("phoenix|AZ|US", "city") in _fields_places("", text)
 
 
+def test_street_after_block_of_is_no_town() -> None:
+    """ "the 6700 block of South Aberdeen" is a street, not Aberdeen, South Dakota."""
+    text = "He was shot in the 6700 block of South Aberdeen, Chicago police said."
+    assert all(not norm.startswith("aberdeen") for norm, _ in _fields_places("", text))
+
+
+def test_county_of_one_state_rules_out_a_namesake_elsewhere() -> None:
+    """After "Routt County" (Colorado only), "Stagecoach" is no town in Nevada."""
+    text = "The Routt County Sheriff's Office said the boy was at home in the Stagecoach area."
+    found = _fields_places("", text)
+    assert ("routt county|CO|US", "county") in found
+    assert all(not norm.startswith("stagecoach|NV") for norm, _ in found)
+
+
 def test_surname_used_alone_is_not_the_city() -> None:
     """ "Jackson was booked" is the person Vincent Jackson, not Jackson, Mississippi."""
     text = (
@@ -313,6 +327,9 @@ def test_oversight_bodies() -> None:
         "Police are looking for whoever fired shots from a car.",
         "The gunman fired at officers and fired rounds into the house.",
         "He fired a gun twice before fleeing.",
+        "Shots were fired and a man was hurt.",
+        "Neighbours said a single shot was fired inside the home.",
+        "He turned and fired, striking the boy.",
     ],
 )
 def test_firing_a_gun_is_no_dismissal(text: str) -> None:
@@ -322,7 +339,13 @@ def test_firing_a_gun_is_no_dismissal(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["The officer was fired last week.", "The chief fired him.", "He was fired from the force."],
+    [
+        "The officer was fired last week.",
+        "The chief fired him.",
+        "He was fired from the force.",
+        "She became the third coach fired this season.",
+        "The fired officer appealed.",
+    ],
 )
 def test_firing_an_officer_is_a_dismissal(text: str) -> None:
     """ "was fired", "fired him", "fired from the force" are the outcome "dismissed"."""

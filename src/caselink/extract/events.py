@@ -9,6 +9,7 @@ from caselink.models import Article, Mention
 
 __all__ = ["find_allegations", "find_outcomes"]
 
+_STAFF = r"(?:coach|manager|officer|constable|sergeant|detective|employee|chief|deputy|trooper)"
 _OUTCOMES: tuple[tuple[str, str], ...] = (
     ("dismissed without notice", r"dismissed without notice|sacked without notice"),
     ("final written warning", r"final written warning"),
@@ -19,15 +20,19 @@ _OUTCOMES: tuple[tuple[str, str], ...] = (
         r"no case to answer|(?:not|no) (?:find |found |have |had |be )?a case to answer",
     ),
     ("barred list", r"barred list|barred from (?:working for|serving|re-?joining) the police"),
-    # "Fired" is a dismissal only when done to someone ("was fired", "fired from the force",
-    # "fired him"), never shooting ("fired shots", "fired at", "fired rounds", "fired from a car").
+    # "Fired" is a dismissal only when said of a person losing a job: "was fired" (not after a
+    # gun: `_NOT_AFTER`), "fired from the force", "fired him", "the fifth coach fired this
+    # season", "the fired officer"; never shooting ("fired shots", "fired at", "fired a gun",
+    # "the gun was fired", "he turned and fired").
     (
         "dismissed",
         (
             r"\b(?:dismissed|sacked)\b(?! without notice)|"
-            r"\b(?:was|were|been|be|being|got|get|gets) fired\b|"
-            r"\bfired (?:from (?:the|his|her|their) (?:force|job|post|police|department|service)|"
-            r"(?:him|her|them)\b(?! (?:at|into|on)\b))"
+            r"\b(?:was|were|been|be|being|got|get|gets) fired\b(?! (?:at|upon|into|on|in the air)\b)|"
+            r"\bfired from (?:the|his|her|their) (?:force|job|post|police|department|service|team|"
+            r"position)\b|\bfired (?:him|her|them)\b(?! (?:at|into|on)\b)|"
+            rf"\b{_STAFF}s? fired (?:within|by|after|over|for|earlier|last|this|in (?:19|20)\d\d)\b|"
+            rf"\bfired {_STAFF}s?\b"
         ),
     ),
     ("cleared", r"\bcleared\b"),
@@ -76,6 +81,15 @@ _OUTCOME_RE = tuple((norm, re.compile(p)) for norm, p in _OUTCOMES)
 _ALLEGATION_RE = tuple((norm, re.compile(p)) for norm, p in _ALLEGATIONS)
 
 
+# Wording just before a match that makes it another sense: a gun was fired.
+_NOT_AFTER: dict[str, re.Pattern[str]] = {
+    "dismissed": re.compile(
+        r"\b(?:(?:shots|gunshots?|guns?|rounds?|weapons?|bullets?|rifle|shotgun|pistol|handgun|"
+        r"firearm|it|they)(?: [\w’']+){0,4}|shot) $"
+    ),
+}
+
+
 def _first_of_each(
     text: str, table: tuple[tuple[str, re.Pattern[str]], ...]
 ) -> tuple[Mention, ...]:
@@ -83,6 +97,11 @@ def _first_of_each(
     low = lowered(text)
     for norm, pattern in table:
         match = gated_search(pattern, low, _GATES[norm])
+        not_after = _NOT_AFTER.get(norm)
+        while (
+            match and not_after and not_after.search(low, max(0, match.start() - 60), match.start())
+        ):
+            match = pattern.search(low, match.end())
         if match:
             found.append(
                 Mention(text[match.start() : match.end()], norm, match.start(), match.end())

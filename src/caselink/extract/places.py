@@ -126,6 +126,7 @@ _PERSON_AFTER = re.compile(
     r"boyfriend|arrest|death|body)\b| (?:said|says|told|testified|pleaded|admitted|denied|faces|"
     r"was (?:arrested|charged|booked|shot|killed|sentenced|convicted|taken))\b)"
 )
+_BLOCK_OF = re.compile(r"\b[Bb]lock of (?:(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est|[NSEW]\.?) )?$")
 _NOT_TOWN_AFTER = re.compile(
     r"^,? (?:Street|St\b|Road|Rd\b|Avenue|Ave\b|Drive|Lane|Boulevard|Blvd|Court|Way|Place|Park|"
     r"High|Middle|Elementary|School|College|University|Hospital|Medical|Center|Centre|Church|"
@@ -499,6 +500,17 @@ def _strip_leading(
     return " ".join(parts).rstrip("."), offset
 
 
+def _is_street(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` is a street, not a town.
+
+    "Crestview Drive", "the 6700 block of South Aberdeen".
+    """
+    return bool(
+        _NOT_TOWN_AFTER.match(text[end : end + 24])
+        or _BLOCK_OF.search(text, max(0, start - 30), start)
+    )
+
+
 def _may_vote(name: str, k: str, names: frozenset[str], text: str, end: int) -> bool:
     """Whether a bare candidate is plausibly a town at all (not a person, word or street)."""
     return not (
@@ -507,7 +519,7 @@ def _may_vote(name: str, k: str, names: frozenset[str], text: str, end: int) -> 
         or name in STATE_NAMES
         or name in _COUNTRIES
         or name in _REGIONS
-        or _NOT_TOWN_AFTER.match(text[end : end + 24])
+        or _is_street(text, end - len(name), end)
     )
 
 
@@ -743,7 +755,10 @@ def find_places(  # noqa: PLR0912, PLR0915
         if k in strong_keys or not _may_vote(name, k, names, text, offset + len(name)):
             continue
         if _vote(own, k, 1.0, soft):
-            stated_keys.add(k)
+            stated_keys.add(k)  # a large city
+        elif name.endswith((" County", " Parish")) and len(own.get(k, {})) == 1:
+            stated_keys.add(k)  # a county found in one state only ("Routt County")
+            soft.update(own[k])
     if no_evidence and not soft:
         own = {}  # nothing says the story is in the US: small US namesakes must not decide
     stated = collections.defaultdict(float, votes)
@@ -801,7 +816,7 @@ def find_places(  # noqa: PLR0912, PLR0915
     for name, offset, k in bare:
         end = offset + len(name)
         after = text[end : end + 24]
-        if _NOT_TOWN_AFTER.match(after):
+        if _is_street(text, offset, end):
             continue
         if k in strong_keys:
             add(text[offset:end], offset, *strong_keys[k])
