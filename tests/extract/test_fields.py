@@ -245,6 +245,39 @@ def test_places_and_organisations_are_not_people(text: str) -> None:
     assert find_people(text, _article(text)) == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Police say Dora Quint suffered a wound to the head.", "dora quint"),
+        ("The gun was loaded.Omar Reyes, 19, was charged.", "omar reyes"),
+        ("Friends identified him as Luke Okafor, a high school sophomore.", "luke okafor"),
+        ("16-year-old Christian Walsh died at the scene.", "christian walsh"),
+        ("Police say Tyre Kingsley, an 8th grader, was shot.", "tyre kingsley"),
+        ("Ana Couture, a 29-year-old Bristol resident, remains in hospital.", "ana couture"),
+        ("Neighbor Mina Patel said she heard shots.", "mina patel"),
+    ],
+)
+def test_names_with_cues_in_running_text(text: str, name: str) -> None:
+    """Names after "say", "as", an age, or before an appositive with an age are found, without
+    a title word ("Neighbor") in front."""
+    assert name in [m.norm for m in find_people(text, _article(text))]
+
+
+def test_possessive_name_is_a_person_without_the_s() -> None:
+    """ "Jada Quint's family" names Jada Quint; the span stops before the 's."""
+    text = "Jada Quint's family took to social media."
+    found = [(m.text, m.norm) for m in find_people(text, _article(text))]
+    assert found == [("Jada Quint", "jada quint")]
+    text = "San Diego's police chief spoke."
+    assert find_people(text, _article(text)) == ()
+
+
+def test_words_before_a_street_or_building_are_no_person() -> None:
+    """ "Shady Tree Lane", "Salt Works Road" are places, not people, whatever the cue."""
+    text = "He was shot in the 9700 block of Shady Tree Lane, near Salt Works Road."
+    assert find_people(text, _article(text)) == ()
+
+
 def test_officer_with_rank_and_rank_only() -> None:
     """A rank before a name makes an officer; "a constable" alone is a rank-only officer."""
     text = "PC Andrew Turner was sacked. A constable was also warned by the Detective Sergeant."

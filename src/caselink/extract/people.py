@@ -2,11 +2,14 @@
 
 A name is a run of two to four capitalised words (a middle initial and ``Jr.`` allowed) that has no
 word from the stop list (``Drive``, ``Medical``, ``Police``, months, weekdays, states ...) and that
-the text supports: an age beside it ("Dan Caron, 63"), a role or relation word before it
-("suspect Chad Couture", "his daughter Nicole Caron"), a verb after it ("Caron said"), or the
-surname used again on its own. A rank before a name makes an officer ("PC Andrew Turner",
-"Detective Sergeant Jane Smith"); a rank with an article and no name is a rank-only officer
-(norm ``""``). Headlines are Title Case, so names are read from the body only.
+the text supports: an age beside it ("Dan Caron, 63", "16-year-old Dan Caron"), a role, relation
+or reporting word before it ("suspect Chad Couture", "his daughter Nicole Caron", "police say
+Dan Caron", "identified as Dan Caron"), a verb or an appositive after it ("Caron said", "Dan
+Caron, a 29-year-old Bristol resident,"), a possessive ("Dan Caron's family"), or the surname
+used again on its own. Capitalised words before a street or building word ("Shady Tree Lane",
+"Betty Ford Center") name that place, not a person. A rank before a name makes an officer ("PC
+Andrew Turner", "Detective Sergeant Jane Smith"); a rank with an article and no name is a
+rank-only officer (norm ``""``). Headlines are Title Case, so names are read from the body only.
 
 Norms: lower-case name without initials and suffixes (``"dan caron"``). A person's role is the
 nearest cue within the sentence around it: ``victim``, ``suspect``, ``spokesperson``,
@@ -62,7 +65,9 @@ _TOKEN = (
 )
 # The leading look-ahead lets the regex engine skip to capital letters instead of trying the
 # look-behind at every position (about twice as fast on news text).
-_RUN = re.compile(rf"(?=[A-Z])(?<![\w'’.-]){_TOKEN}(?: {_TOKEN})*")
+# A run starts after no word character and after no dot, except a sentence's end run together
+# with the next one ("was loaded.Steafon Lewis, 19,"): an initial's dot ("J. Smith") keeps out.
+_RUN = re.compile(rf"(?=[A-Z])(?<![\w'’-])(?:(?<!\.)|(?<=[a-z]{{2}}\.)){_TOKEN}(?: {_TOKEN})*")
 _SUFFIX = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _STOP: frozenset[str] = frozenset(
     [
@@ -456,7 +461,6 @@ _STOP: frozenset[str] = frozenset(
         "lord",
         "lady",
         "prince",
-        "king",
         "queen",
         "general",
         "gen",
@@ -569,7 +573,6 @@ _STOP: frozenset[str] = frozenset(
         "scottish",
         "welsh",
         "irish",
-        "christian",
         "muslim",
         "jewish",
         "catholic",
@@ -606,7 +609,9 @@ _STOP |= frozenset(
         whenever however meanwhile although because despite according authorities officials
         investigators residents neighbors neighbours uptown midtown salon barbershop motorcycle
         motorcycles industries industry auto motors sports weather traffic jobs obituaries
-        classifieds sheriffs fox cbs nbc abc cnn msnbc kmov wsmv""",
+        classifieds sheriffs fox cbs nbc abc cnn msnbc kmov wsmv junior senior freshman sophomore
+        neighbor neighbour classmate principal executive director editor legal what oh hide show
+        copy link call transcript undersheriff township abuse hotline violence substance""",
     )
 )
 # Words that are never part of a person's name but often sit in capitalised runs: page furniture
@@ -623,20 +628,35 @@ _STOP |= frozenset(
         department administration act agency""",
     )
 )
+# Words that end the name of a street, a building, an institution or a place: the capitalised
+# words before them are that name, not a person's ("Shady Tree Lane", "Salt Works Road").
+_DESIGNATORS = frozenset(
+    re.findall(
+        r"\S+",
+        """street st road rd avenue ave drive dr lane ln boulevard blvd court ct way place pl
+        highway hwy parkway pkwy circle trail terrace square plaza park bridge creek river lake
+        hills valley beach island hospital medical center centre clinic school academy college
+        university church chapel temple library museum hall mall store market restaurant bar club
+        hotel inn motel apartments complex tower building county township village department
+        office hotline""",
+    )
+)
 _NAME_CUE_BEFORE = re.compile(
     r"(?:\b(?:victim|victims|suspect|suspects|son|daughter|wife|husband|brother|sister|mother|"
     r"father|mom|dad|friend|boyfriend|girlfriend|fiance|fiancee|neighbor|neighbour|grandmother|"
     r"grandfather|grandson|granddaughter|uncle|aunt|nephew|niece|cousin|identified as|"
     r"identified|named|charged|arrested|accused|shooter|gunman|teen|man|woman|boy|girl|"
     r"resident|student|spokesman|spokeswoman|spokesperson|attorney|lawyer|judge|prosecutor|"
-    r"coroner|mayor|pastor|by|of|and|with|against|killed|shot|told|found|including)"
+    r"coroner|mayor|pastor|by|of|and|with|against|killed|shot|told|found|including|say|says|"
+    r"said|as|was|were)"
     r"|\d+-year-old(?: [a-z]+){0,2}|[,:(])\s$"
 )
 _NAME_CUE_AFTER = re.compile(
     r"^(?:,? (?:\d{1,3}|who|whose|was|were|is|has|had|said|says|told|added|explained|wrote|"
     r"testified|pleaded|faces|died|remains|allegedly|reportedly|admitted|denied|called|"
-    r"shot|fired|killed|survived|will|would)\b|['’]s\b| \(\d{1,3}\)|, of [A-Z]|"
-    r", (?:the |a |an )?(?:[A-Za-z]+ ){0,3}(?i:director|chief|spokes\w+|officer|head|chair\w*|"
+    r"shot|fired|killed|survived|will|would|also|suffered|remained|fled|ran|pulled)\b|['’]s\b|"
+    r" \(\d{1,3}\)|, of [A-Z]|"
+    r", (?:the |a |an )?(?:[\w-]+ ){0,3}(?i:director|chief|spokes\w+|officer|head|chair\w*|"
     r"commissioner|manager|president|secretary|minister|leader|member|resident|owner|student|"
     r"teacher|attorney|lawyer|coroner|judge|mayor|sheriff|captain|sergeant|deputy|detective|"
     r"father|mother|son|daughter|brother|sister|wife|husband|friend|neighbou?r|uncle|aunt|"
@@ -734,7 +754,8 @@ def _segments(text: str, begin: int) -> list[tuple[list[tuple[str, int]], str | 
                 if _is_name_token(token):
                     current.append((token, offset))
                 else:
-                    if current:
+                    # Words before "Lane", "Hospital", "Township" name the street or the place.
+                    if current and token.rstrip(".").lower() not in _DESIGNATORS:
                         out.append((current, rank, run.start()))
                     current, rank = [], None
                 i += 1
@@ -752,7 +773,11 @@ def _big_places() -> frozenset[str]:
 
 
 def _place_like(words: list[str]) -> bool:
-    """Whether a would-be name is a place or holds a large two-word place ("Fort Wayne X")."""
+    """Whether a would-be name is a place or holds a large two-word place ("Fort Wayne X").
+
+    A possessive counts as its place ("San Diego's").
+    """
+    words = [*words[:-1], words[-1].removesuffix("'s").removesuffix("’s")]
     if key(" ".join(words)) in towns():
         return True
     big = _big_places()
@@ -784,6 +809,25 @@ def _is_credit(text: str, low: str, start: int, end: int) -> bool:
         _CREDIT_AFTER.match(text, end, end + 30)
         or _CREDIT_BEFORE.search(low, max(0, start - 40), start)
     )
+
+
+def _person_end(text: str, start: int, end: int, last: tuple[str, int]) -> int | None:
+    """Where a would-be name ends if the text around it says it is a person's, else ``None``.
+
+    A possessive is a person's ("Jada Page's family", the name ending before the 's); else an
+    age, a cue word before or after, or the surname used again (see the module docstring).
+    """
+    token, at = last
+    if token.endswith(("'s", "’s")):
+        return end - 2
+    after = text[end : end + 50]
+    supported = (
+        _AGE_AFTER.match(after)
+        or _NAME_CUE_BEFORE.search(lowered(text), max(0, start - 40), start)
+        or _NAME_CUE_AFTER.match(after)
+        or _surname_repeats(text, token, at)
+    )
+    return end if supported else None
 
 
 @functools.lru_cache(maxsize=4)
@@ -823,17 +867,10 @@ def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
             continue
         if _place_like(words) or _is_credit(text, low, start, end):
             continue
-        after = text[end : end + 30]
-        supported = (
-            _AGE_AFTER.match(after)
-            or _NAME_CUE_BEFORE.search(low, max(0, start - 40), start)
-            or _NAME_CUE_AFTER.match(after)
-            or _surname_repeats(text, words[-1], last_offset)
-        )
-        if supported:
-            out.append(
-                (Mention(text[start:end], norm, start, end, role=_role(text, start, end)), False)
-            )
+        person_end = _person_end(text, start, end, (words[-1], last_offset))
+        if person_end is not None:
+            role = _role(text, start, person_end)
+            out.append((Mention(text[start:person_end], norm, start, person_end, role=role), False))
     return tuple(out)
 
 
