@@ -150,7 +150,7 @@ _TALLY = skipping(
     r"\b(?:this year|last year|so far|statewide|nationwide|citywide|each year|every year|"
     r"a year|per year|annually|in (?:19|20)\d\d|separate|death toll|or more|since (?:19|20)\d\d)\b"
 )
-_TALLY_BEFORE = skipping(r"\b(?:one|first|second|third|latest|another) of (?:the )?$|\bamong $")
+_TALLY_BEFORE = re.compile(r"\b(?:one|first|second|third|latest|another) of (?:the )?$|\bamong $")
 
 
 def _is_tally(text: str, start: int, end: int) -> bool:

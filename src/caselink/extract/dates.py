@@ -72,7 +72,9 @@ _YEAR_WORD = re.compile(r"(?:19|20)\d\d(?![\w/-]|[/-]\d)")
 _BEFORE_YEAR = skipping(r"\b(?:in|since|during|of|from) $")
 _WEEKDAY = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?![\w])")
 _LAST_BEFORE = skipping(r"\b(?:[Ll]ast|[Pp]ast) $")
-_WEEKEND = skipping(r"\b(?:[Oo]ver|[Dd]uring|[Oo]n) the weekend\b|\b(?:[Tt]his|[Ll]ast) weekend\b")
+_WEEKEND = re.compile(
+    r"\b(?:[Oo]ver|[Dd]uring|[Oo]n) the weekend\b|\b(?:[Tt]his|[Ll]ast) weekend\b"
+)
 _HOLIDAY_GATES = (
     "Christmas", "New Year", "Halloween", "Thanksgiving", "Fourth of July", "Independence Day",
     "Valentine", "Memorial Day", "Labor Day",
