@@ -150,6 +150,31 @@ def test_county_of_one_state_rules_out_a_namesake_elsewhere() -> None:
     assert all(not norm.startswith("stagecoach|NV") for norm, _ in found)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "HALIFAX CO., Va. - A woman was hit by a stray round.",
+            ("halifax county|VA|US", "county"),
+        ),
+        (
+            "He lived in Capitol Heights, in Prince George's County.",
+            ("prince george's county|MD|US", "county"),
+        ),
+        ("The Berks Co. coroner said the man died.", ("berks county|PA|US", "county")),
+    ],
+)
+def test_county_abbreviations_and_possessives(text: str, expected: tuple[str, str]) -> None:
+    """ "Co." is "County"; a county's name may hold a possessive."""
+    assert expected in _fields_places("", text)
+
+
+def test_streets_named_in_pairs_are_no_towns() -> None:
+    """ "at Brook and Winter streets" names streets, not Brook, Indiana."""
+    text = "Four young people were shot at Brook and Winter streets in Hartford on Friday."
+    assert all(not norm.startswith("brook|") for norm, _ in _fields_places("", text))
+
+
 def test_surname_used_alone_is_not_the_city() -> None:
     """ "Jackson was booked" is the person Vincent Jackson, not Jackson, Mississippi."""
     text = (

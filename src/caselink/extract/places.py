@@ -58,7 +58,8 @@ _REGIONS: dict[str, str] = {
 }
 _TLD_COUNTRY = {"uk": "GB", "nz": "NZ", "au": "AU", "ie": "IE", "ca": "CA"}
 
-_WORD = r"(?:St|Ft|Mt)\.|[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*"
+# ("Prince George's County": a possessive only inside a county's name.)
+_WORD = r"(?:St|Ft|Mt)\.|[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*(?:['’]s(?= County| Parish))?"
 _UPPER_WORD = r"[A-Z][A-Z'.]+"
 # A capitalised run: words joined by single spaces (no nested ambiguity, linear time).
 # (The leading look-ahead lets the regex engine skip to capital letters.)
@@ -125,6 +126,9 @@ _PERSON_AFTER = re.compile(
     r"^(?:,? \d{1,3}\b|['’]s (?:attorney|lawyer|mother|father|family|wife|husband|girlfriend|"
     r"boyfriend|arrest|death|body)\b| (?:said|says|told|testified|pleaded|admitted|denied|faces|"
     r"was (?:arrested|charged|booked|shot|killed|sentenced|convicted|taken))\b)"
+)
+_STREETS_AFTER = re.compile(
+    r"^ and (?:[A-Z][\w.'’-]* ){1,3}(?:[Ss]treets|[Aa]venues|[Rr]oads|[Dd]rives|[Bb]oulevards)\b"
 )
 _BLOCK_OF = re.compile(r"\b[Bb]lock of (?:(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est|[NSEW]\.?) )?$")
 _NOT_TOWN_AFTER = re.compile(
@@ -503,10 +507,11 @@ def _strip_leading(
 def _is_street(text: str, start: int, end: int) -> bool:
     """Whether the name at ``text[start:end]`` is a street, not a town.
 
-    "Crestview Drive", "the 6700 block of South Aberdeen".
+    "Crestview Drive", "the 6700 block of South Aberdeen", "Brook and Winter streets".
     """
     return bool(
         _NOT_TOWN_AFTER.match(text[end : end + 24])
+        or _STREETS_AFTER.match(text[end : end + 40])
         or _BLOCK_OF.search(text, max(0, start - 30), start)
     )
 
@@ -756,7 +761,7 @@ def find_places(  # noqa: PLR0912, PLR0915
             continue
         if _vote(own, k, 1.0, soft):
             stated_keys.add(k)  # a large city
-        elif name.endswith((" County", " Parish")) and len(own.get(k, {})) == 1:
+        elif k.endswith((" county", " parish")) and len(own.get(k, {})) == 1:
             stated_keys.add(k)  # a county found in one state only ("Routt County")
             soft.update(own[k])
     if no_evidence and not soft:
@@ -821,7 +826,7 @@ def find_places(  # noqa: PLR0912, PLR0915
         if k in strong_keys:
             add(text[offset:end], offset, *strong_keys[k])
             continue
-        county = name.endswith((" County", " Parish"))
+        county = k.endswith((" county", " parish"))
         if not county and (
             k in _COMMON or name in STATE_NAMES or name in _COUNTRIES or name in _REGIONS
         ):
