@@ -458,6 +458,13 @@ def test_casualty_counts(text: str, counts: tuple[int | None, int | None]) -> No
         ("Neighbours heard four shots. A man was wounded.", (0, 1)),
         ("He was charged with three counts of first-degree murder.", (3, 0)),
         ("Accidental gun discharge kills officer's son", (1, 0)),
+        ("A boy was wounded. He could've been killed, his father said.", (0, 1)),
+        ("A girl was shot in the arm on a dead end street.", (0, 1)),
+        (
+            "A man was wounded at the same corner where a teen was killed in a previous shooting.",
+            (0, 1),
+        ),
+        ("A boy was grazed by a bullet.\n0:47 Driver shot to death on Main Street", (0, 1)),
     ],
 )
 def test_casualty_wording_that_is_not_the_incidents_count(

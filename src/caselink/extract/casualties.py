@@ -136,13 +136,22 @@ _INJURY_GATES = (
 # Death words that state no death: "was not killed", "attempted murder", "homicide detectives",
 # "deadly conduct", "could cause death", "non-fatal", "the death penalty".
 _NO_DEATH_BEFORE = re.compile(
-    r"(?:\b(?:not|never|nearly|almost|could|would|might|may) (?:have )?(?:been |be )?|"
-    r"\battempted (?:\w+-degree )?|\bnon-?|\bnear-|\b(?:injury|injuries) or |\bcause )$"
+    r"(?:\b(?:not|never|nearly|almost|could|would|might|may|no)(?: have|['’]ve)? (?:been |be )?|"
+    r"\battempted (?:\w+-degree )?|\bnon-?|\bnear-|\b(?:injury|injuries) or |\bcause |"
+    r"\b(?:smell|fear|threat) of )$"
 )
 _NO_DEATH_AFTER = re.compile(
     r"(?: (?:detectives?|units?|division|investigators?|squad|bureau|sergeant|lieutenant|team|"
-    r"conduct|weapon|force|penalty|threats?|sentence|row)\b)"
+    r"conduct|weapon|force|penalty|threats?|sentence|row|end)\b)"
 )
+# A death of another incident the story recalls: "a teen who was killed in a previous shooting",
+# "a shooting last week that left a man dead"; and the video playlists pages run into the text
+# ("0:47 Driver shot to death on Blackstone").
+_OTHER_INCIDENT = re.compile(
+    r"\b(?:previous|earlier (?:shooting|incident)|last (?:week|month|year)|(?:weeks|months|years) "
+    r"ago|a year ago|in (?:19|20)\d\d)\b"
+)
+_PLAYLIST = re.compile(r"\d{1,2}:\d\d ")
 # A count inside a tally of other incidents ("at least seven people had been killed in the city
 # this weekend", "one of three people killed", "four children died statewide last year") is not
 # the incident's own count.
@@ -153,10 +162,8 @@ _TALLY = skipping(
 _TALLY_BEFORE = re.compile(r"\b(?:one|first|second|third|latest|another) of (?:the )?$|\bamong $")
 
 
-def _is_tally(text: str, start: int, end: int) -> bool:
-    """Whether the count at ``text[start:end]`` sits in a sentence tallying other incidents."""
-    if _TALLY_BEFORE.search(text, max(0, start - 16), start):
-        return True
+def _sentence_has(text: str, pattern: re.Pattern[str], start: int, end: int) -> bool:
+    """Whether ``pattern`` occurs in the sentence around ``text[start:end]`` (150 characters)."""
     left = max(
         text.rfind(". ", max(0, start - 150), start), text.rfind("\n", max(0, start - 150), start)
     )
@@ -164,7 +171,14 @@ def _is_tally(text: str, start: int, end: int) -> bool:
         (i for i in (text.find(". ", end, end + 150), text.find("\n", end, end + 150)) if i >= 0),
         default=end + 150,
     )
-    return _TALLY.search(text, max(left, 0), right) is not None
+    return pattern.search(text, max(left, 0), right) is not None
+
+
+def _is_tally(text: str, start: int, end: int) -> bool:
+    """Whether the count at ``text[start:end]`` sits in a sentence tallying other incidents."""
+    return bool(_TALLY_BEFORE.search(text, max(0, start - 16), start)) or _sentence_has(
+        text, _TALLY, start, end
+    )
 
 
 def _death_stated(text: str) -> bool:
@@ -177,6 +191,11 @@ def _death_stated(text: str) -> bool:
         if _NO_DEATH_BEFORE.search(text, max(0, start - 30), start):
             continue
         if _NO_DEATH_AFTER.match(text, end, end + 16):
+            continue
+        line = text.rfind("\n", 0, start) + 1
+        if _PLAYLIST.match(text, line, line + 6):
+            continue
+        if _sentence_has(text, _OTHER_INCIDENT, start, end):
             continue
         return True
     return False
