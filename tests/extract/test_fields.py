@@ -483,10 +483,14 @@ def test_casualty_wording_that_is_not_the_incidents_count(
         ("Police said a man killed his two daughters before turning the gun on himself.", (3, 0)),
         ("The girl died of an accidental, self-inflicted gunshot wound.", (1, 0)),
         ("Police called it a murder-suicide.", (2, 0)),
+        ("A 4-year-old girl and her mother were fatally shot near their home.", (2, 0)),
+        ("He is charged in the shooting deaths of a woman and her daughter.", (2, 0)),
+        ("Police said a grandmother kills daughter, grandchildren, self.", (3, 0)),
     ],
 )
 def test_people_shot_and_shooters_who_kill_themselves(
     text: str, counts: tuple[int | None, int | None]
 ) -> None:
-    """Everyone shot who did not die was injured; a shooter's suicide adds one to his victims."""
+    """Everyone shot who did not die was injured; a shooter's suicide adds one to his victims;
+    victims listed by name count one each."""
     assert find_casualties(text, _article(text)) == counts

@@ -12,8 +12,9 @@ precedes a death). Everyone shot who did not die was injured ("four people were 
 fatally": one killed, three injured). "Quadruple murder" and "family of four found dead" count
 without a numeral; a murder-suicide kills at least two (a "double murder-suicide" three), and a
 shooter who kills himself after a count of victims ("killed his two daughters before turning
-the gun on himself") adds one. When the article reports deaths but no injuries, injured is 0,
-and the other way round; when it reports neither, both stay unknown (``None``).
+the gun on himself") adds one. Victims listed rather than counted count one each ("a girl and
+her mother were fatally shot" is two). When the article reports deaths but no injuries,
+injured is 0, and the other way round; when it reports neither, both stay unknown (``None``).
 """
 
 from __future__ import annotations
@@ -118,6 +119,36 @@ _INJURY = skipping(
     r"(?:shot|shoots|shooting) (?:him|her)?self|accident(?:al)?ly shot|grazed|gunshot wounds?|"
     r"in critical|critically)",
 )
+
+
+# Victims listed rather than counted: "a 4-year-old girl and her mother were fatally shot",
+# "the shooting deaths of a woman and her daughter", "kills daughter, grandchildren, self".
+_PERSON = (
+    r"(?:(?:a |an |the |his |her |their )?(?:\d+-(?:year|month)-old |young |teenage |sleeping )?"
+    r"(?:girl|boy|man|woman|mother|mom|father|dad|son|daughter|brother|sister|child|toddler|teen|"
+    r"teenager|infant|baby|wife|husband|grandmother|grandfather|grandson|granddaughter|"
+    r"grandchildren|nephew|niece|cousin|uncle|aunt|girlfriend|boyfriend|\d+-(?:year|month)-old|"
+    r"self|himself|herself))"
+)
+_LISTED_BEFORE = skipping(
+    rf"{_PERSON}((?:, {_PERSON}){{0,2}},? and {_PERSON}|(?:, {_PERSON}){{1,3}}) "
+    r"(?:were |are |have been |had been )?(?:found )?(?:fatally shot|shot (?:and killed|dead|to "
+    r"death)|killed|dead|slain)\b"
+)
+_LISTED_AFTER = skipping(
+    rf"\b(?:(?:shooting )?deaths of|killings of|murders of|killed|kills|killing|fatally shot|shot "
+    rf"and killed) {_PERSON}((?:, {_PERSON}){{0,2}},? and {_PERSON}|(?:, {_PERSON}){{1,3}})\b"
+)
+
+
+def _listed(text: str) -> int | None:
+    """How many victims the first list of victims names ("a girl and her mother" is two)."""
+    found = [m for pattern in (_LISTED_BEFORE, _LISTED_AFTER) if (m := pattern.search(text))]
+    for match in sorted(found, key=lambda m: m.start()):
+        if not _is_tally(text, match.start(), match.end()):
+            tail = match.group(1)
+            return 1 + tail.count(", ") + tail.count(" and ") - tail.count(", and ")
+    return None
 
 
 def _count(text: str) -> int | None:
@@ -273,6 +304,9 @@ def find_casualties(text: str, _article: Article) -> tuple[int | None, int | Non
     if multiple:
         word = multiple.group(1) or multiple.group(2)
         killed = max(killed or 0, _MULTIPLES.get(word) or _NUMBERS.get(word) or 0)
+    listed = _listed(text)
+    if listed is not None:
+        killed = max(killed or 0, listed)
     if killed is None and _death_stated(text):
         killed = 1
     suicide = gated_search(_SUICIDE, text, _SUICIDE_GATES, back=40)
