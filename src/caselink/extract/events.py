@@ -67,7 +67,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     "convicted": ("convicted", "guilty"),
     "acquitted": ("acquitted", "not guilty"),
     "resigned": ("resigned",),
-    "under investigation": ("investigation",),
+    "under investigation": ("under investigation", "launched an investigation"),
     "sexual misconduct": ("sexual", "abuse of", "inappropriate relationship"),
     "violence": ("excessive force", "assault", "punch"),
     "dishonesty": ("dishonest", "lied", "false statement", "perjury"),

@@ -884,11 +884,18 @@ def find_officers(text: str, article: Article) -> tuple[Mention, ...]:
     """
     found = [m for m, officer in _candidates(text, article) if officer]
     low = lowered(text)
-    if any(word in low for word in _RANK_ONLY_GATES):
-        found += [
-            Mention(match.group(1), "", match.start(1), match.end(1), role=match.group(1).lower())
-            for match in _RANK_ONLY.finditer(text)
-        ]
+    rank_only: dict[int, re.Match[str]] = {}
+    for gate in _RANK_ONLY_GATES:
+        # Every rank-only phrase holds a gate word: search only around those.
+        at = low.find(gate)
+        while at >= 0:
+            for match in _RANK_ONLY.finditer(text, max(0, at - 45), at + 60):
+                rank_only.setdefault(match.start(1), match)
+            at = low.find(gate, at + 1)
+    found += [
+        Mention(match.group(1), "", match.start(1), match.end(1), role=match.group(1).lower())
+        for _start, match in sorted(rank_only.items())
+    ]
     for word in _SENTENCE_RANKS:
         at = text.find(word)
         while at >= 0:
