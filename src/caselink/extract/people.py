@@ -723,6 +723,17 @@ def _role(text: str, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
+def _rank_size(words: list[str], i: int) -> int:
+    """How many words (three to one) of a rank start at ``words[i]``; 0 for none."""
+    for size in (3, 2, 1):
+        if (
+            i + size <= len(words)
+            and " ".join(words[i : i + size]).removesuffix(".") in _RANK_PHRASES
+        ):
+            return size
+    return 0
+
+
 def _segments(text: str, begin: int) -> list[tuple[list[tuple[str, int]], str | None, int]]:
     """Name-like segments of capitalised runs: (tokens with offsets, rank before, run start)."""
     out = []
@@ -730,37 +741,34 @@ def _segments(text: str, begin: int) -> list[tuple[list[tuple[str, int]], str | 
         value = run.group(0)
         if " " not in value:
             continue  # one capitalised word is never a name with a rank or a full name
-        tokens = []
-        offset = run.start()
-        for word in value.split(" "):
-            tokens.append((word, offset))
-            offset += len(word) + 1
+        run_start = run.start()
+        words = value.split(" ")
+        offsets = [run_start]
+        for word in words[:-1]:
+            offsets.append(offsets[-1] + len(word) + 1)
         current: list[tuple[str, int]] = []
         rank: str | None = None
-        i = 0
-        while i < len(tokens):
+        i, n = 0, len(words)
+        while i < n:
+            word = words[i]
             # A rank of one to three words ends the segment before it and opens the next one.
-            sizes = (3, 2, 1) if tokens[i][0].rstrip(".") in _RANK_FIRST else ()
-            for size in sizes:
-                words = " ".join(t for t, _ in tokens[i : i + size])
-                if i + size <= len(tokens) and words.removesuffix(".") in _RANK_PHRASES:
-                    if current:
-                        out.append((current, rank, run.start()))
-                    current, rank = [], words.rstrip(".")
-                    i += size
-                    break
+            size = _rank_size(words, i) if word.rstrip(".") in _RANK_FIRST else 0
+            if size:
+                if current:
+                    out.append((current, rank, run_start))
+                current, rank = [], " ".join(words[i : i + size]).rstrip(".")
+                i += size
+                continue
+            if _is_name_token(word):
+                current.append((word, offsets[i]))
             else:
-                token, offset = tokens[i]
-                if _is_name_token(token):
-                    current.append((token, offset))
-                else:
-                    # Words before "Lane", "Hospital", "Township" name the street or the place.
-                    if current and token.rstrip(".").lower() not in _DESIGNATORS:
-                        out.append((current, rank, run.start()))
-                    current, rank = [], None
-                i += 1
+                # Words before "Lane", "Hospital", "Township" name the street or the place.
+                if current and word.rstrip(".").lower() not in _DESIGNATORS:
+                    out.append((current, rank, run_start))
+                current, rank = [], None
+            i += 1
         if current:
-            out.append((current, rank, run.start()))
+            out.append((current, rank, run_start))
     return out
 
 
