@@ -113,6 +113,7 @@ def test_outlet_masthead_in_the_title_is_no_place_of_the_story() -> None:
         ("", "Cincinnati Police Lt. Dana Crow said the boy was hit.", "cincinnati|OH|US"),
         ("Teen Killed in St. Paul Shooting", "A teen died.", "saint paul|MN|US"),
         ("South Windsor Man Shot By His Father", "A man was hurt.", "south windsor|CT|US"),
+        ("", "A boy was shot in southwest Columbus Tuesday afternoon.", "columbus|OH|US"),
     ],
 )
 def test_town_at_the_head_of_a_longer_capitalised_run(title: str, text: str, expected: str) -> None:

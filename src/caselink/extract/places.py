@@ -74,7 +74,8 @@ _DATELINE = re.compile(
 )
 
 # Words that may follow a town inside one capitalised run and keep it a place ("Bristol Police",
-# "Cincinnati Police Lt.", and in Title Case headlines "St. Paul Shooting", "Alvin Boy").
+# "Cincinnati Police Lt.", "Columbus Tuesday", and in Title Case headlines "St. Paul Shooting",
+# "Alvin Boy").
 # "County" is not one: "Rusk County" names the county, never the town of Rusk.
 _TRAILING = frozenset(
     re.findall(
@@ -83,6 +84,8 @@ _TRAILING = frozenset(
     council residents resident man woman men women teen teens boy boys girl girls toddler child
     children family student students couple native area neighborhood neighbourhood officer
     officers deputies detectives lt sgt capt shooting shootings homicide authorities officials
+    monday tuesday wednesday thursday friday saturday sunday january february march april june
+    july august september october november december
     """,
     )
 )
@@ -108,6 +111,7 @@ _CUE_BEFORE = re.compile(
 )
 _CUE_AFTER = re.compile(
     r"^(?:'s\b|,? (?:police|officers?|fire|man|woman|boy|girl|teen|teenager|resident|residents|"
+    r"shooting|shootings|homicide|toddler|child|student|youth|juvenile|"
     r"home|house|neighborhood|area|apartment|couple|family|mayor|native|-based)\b|-based\b|-area\b)",
     re.IGNORECASE,
 )
