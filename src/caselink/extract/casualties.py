@@ -141,15 +141,7 @@ _LISTED_AFTER = re.compile(rf" {_LIST}\b")
 _LISTED_VERB = re.compile(
     r"(?:fatally shot|shot and killed|shot dead|shot to death|killed|dead|slain)(?![a-z])"
 )
-_LISTED_LEADS = (
-    "deaths of",
-    "killings of",
-    "murders of",
-    "killed",
-    "kills",
-    "killing",
-    "fatally shot",
-)
+_LISTED_LEAD = re.compile(r"(?:deaths of|killings of|murders of|killed|kills|killing|fatally shot)")
 _AUXILIARIES = ("were", "are", "been", "found")
 
 
@@ -169,14 +161,11 @@ def _listed(text: str) -> int | None:
             if match and not _is_tally(text, match.start(), verb.end()):
                 found.append((match.start(), match.group(1)))
                 break
-    for lead in _LISTED_LEADS:
-        at = text.find(lead)
-        while at >= 0:
-            match = _LISTED_AFTER.match(text, at + len(lead))
-            if match and not _is_tally(text, at, match.end()):
-                found.append((at, match.group(1)))
-                break
-            at = text.find(lead, at + 1)
+    for lead in _LISTED_LEAD.finditer(text):
+        match = _LISTED_AFTER.match(text, lead.end())
+        if match and not _is_tally(text, lead.start(), match.end()):
+            found.append((lead.start(), match.group(1)))
+            break
     if not found:
         return None
     tail = min(found)[1]
@@ -267,8 +256,11 @@ def _first_count(
     for word in words:
         at = text.find(word)
         while at >= 0 and (best is None or at < best[0]):
-            # Every count pattern ends in a space just before the word.
-            match = before.search(text, max(0, at - 70), at) if text[at - 1 : at] == " " else None
+            # Every count pattern ends in a space just before the word, and the word must end
+            # there too ("shots", "deadly", "shooting" are no "shot", "dead").
+            next_char = text[at + len(word) : at + len(word) + 1]
+            whole = text[at - 1 : at] == " " and not next_char.isalpha()
+            match = before.search(text, max(0, at - 70), at) if whole else None
             if match and _PARENT_OF.search(text, max(0, match.start() - 20), match.start()):
                 match = None  # "father of 4 killed": the 4 are his children, not the dead
             value = _count(match.group(1)) if match else None
