@@ -141,6 +141,7 @@ _NOT_TOWN_AFTER = re.compile(
     r"Mall|Airport|Bridge|Street)",
 )
 _LARGE = 100_000
+_MAX_PLACE_WORDS = 8  # the longest gazetteer name has eight words
 _SUPPORTED_MIN = 1000
 _FOREIGN_MIN = 10_000
 # Capitalised words that are also names of small towns ("University", "Office", "Advocate").
@@ -483,7 +484,9 @@ def _town_in_run(run: str, start: int, known: Callable[[str], bool]) -> tuple[st
     while words and words[0]:
         # Every place name starts with the first word of some gazetteer name.
         if key(" ".join(words[:2])).split(" ", 1)[0] in firsts or known(key(words[0])):
-            for size in range(len(words), 0, -1):
+            # No place name is longer than a few words: a long run is never tried whole
+            # (and a megabyte of capitalised words stays linear).
+            for size in range(min(len(words), _MAX_PLACE_WORDS), 0, -1):
                 if size < len(words) and words[size].lower().rstrip(".") not in _TRAILING:
                     continue
                 name = " ".join(words[:size]).rstrip(".")
