@@ -175,8 +175,14 @@ def _holiday(name: str, year: int) -> dt.date:
     return _nth_weekday(year, 9, 0, 1)  # labor day
 
 
+_STAMP_WORDS = ("published", "updated", "posted", "last modified", "created", "copyright", "©")
+
+
 def _is_stamp(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
+    before = lowered(text)[max(line_start, start - 40) : start]
+    if not any(word in before for word in _STAMP_WORDS):
+        return False  # the regex below needs one of them; most dates have none before
     return bool(_STAMP.search(text[max(line_start, start - 40) : start]))
 
 
