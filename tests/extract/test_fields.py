@@ -399,6 +399,20 @@ def test_firing_a_gun_is_no_dismissal(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "The judge dismissed the charges.",
+        "The charges against him were dismissed last year.",
+        "Classes were dismissed early after the shooting.",
+        "The claim was dismissed by critics as a sham.",
+    ],
+)
+def test_a_case_or_an_idea_dismissed_is_no_dismissal(text: str) -> None:
+    """Charges, cases, classes and ideas are dismissed without anyone losing a job."""
+    assert "dismissed" not in [m.norm for m in find_outcomes(text, _article(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "The officer was fired last week.",
         "The chief fired him.",
         "He was fired from the force.",

@@ -10,6 +10,13 @@ from caselink.models import Article, Mention
 __all__ = ["find_allegations", "find_outcomes"]
 
 _STAFF = r"(?:coach|manager|officer|constable|sergeant|detective|employee|chief|deputy|trooper)"
+# "Dismissed" of a case, a jury, a class or an idea is no dismissal from a job: "the judge
+# dismissed the charges", "dismissed concerns", "dismissed by critics", "sacked on second down".
+_NOT_DISMISSED = (
+    r" (?:the |all |a |an |his |her )?(?:charges?|case|cases|lawsuits?|suit|indictments?|counts?|"
+    r"jury|jurors?|motions?|appeals?|complaints?|concerns?|calls?|claims?|reports?|idea|notion|"
+    r"suggestions?|criticism|incident|allegations?)\b| (?:by|as|on)\b"
+)
 _OUTCOMES: tuple[tuple[str, str], ...] = (
     ("dismissed without notice", r"dismissed without notice|sacked without notice"),
     ("final written warning", r"final written warning"),
@@ -20,14 +27,15 @@ _OUTCOMES: tuple[tuple[str, str], ...] = (
         r"no case to answer|(?:not|no) (?:find |found |have |had |be )?a case to answer",
     ),
     ("barred list", r"barred list|barred from (?:working for|serving|re-?joining) the police"),
-    # "Fired" is a dismissal only when said of a person losing a job: "was fired" (not after a
-    # gun: `_NOT_AFTER`), "fired from the force", "fired him", "the fifth coach fired this
-    # season", "the fired officer"; never shooting ("fired shots", "fired at", "fired a gun",
-    # "the gun was fired", "he turned and fired").
+    # A dismissal is a person losing a job. "Dismissed"/"sacked", but not of a case, a jury or an
+    # idea (`_NOT_DISMISSED`, and `_NOT_AFTER`: "the charges were dismissed"). "Fired" only when
+    # said of a person: "was fired" (not after a gun: `_NOT_AFTER`), "fired from the force",
+    # "fired him", "the fifth coach fired this season", "the fired officer"; never shooting
+    # ("fired shots", "fired at", "fired a gun", "the gun was fired", "he turned and fired").
     (
         "dismissed",
         (
-            r"\b(?:dismissed|sacked)\b(?! without notice)|"
+            rf"\b(?:dismissed|sacked)\b(?! without notice|{_NOT_DISMISSED})|"
             r"\b(?:was|were|been|be|being|got|get|gets) fired\b(?! (?:at|upon|into|on|in the air)\b)|"
             r"\bfired from (?:the|his|her|their) (?:force|job|post|police|department|service|team|"
             r"position)\b|\bfired (?:him|her|them)\b(?! (?:at|into|on)\b)|"
@@ -81,11 +89,12 @@ _OUTCOME_RE = tuple((norm, re.compile(p)) for norm, p in _OUTCOMES)
 _ALLEGATION_RE = tuple((norm, re.compile(p)) for norm, p in _ALLEGATIONS)
 
 
-# Wording just before a match that makes it another sense: a gun was fired.
+# Wording just before a match that makes it another sense: a gun was fired, a case dismissed.
 _NOT_AFTER: dict[str, re.Pattern[str]] = {
     "dismissed": re.compile(
         r"\b(?:(?:shots|gunshots?|guns?|rounds?|weapons?|bullets?|rifle|shotgun|pistol|handgun|"
-        r"firearm|it|they)(?: [\w’']+){0,4}|shot) $"
+        r"firearm|it|they|charges?|case|cases|lawsuits?|suit|indictments?|counts?|jury|jurors?|"
+        r"classes|motions?|appeals?|complaints?|claims?)(?: [\w’']+){0,4}|shot) $"
     ),
 }
 
