@@ -6,9 +6,15 @@ import functools
 import re
 import string
 from collections.abc import Iterable
-from re import _constants as _sre  # type: ignore[attr-defined]
-from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Any
+
+# The regex parser's internals (CPython 3.11+) tell which characters a match can start with. They
+# are private, so `skipping` falls back to the plain pattern when they are missing or change.
+try:
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another interpreter's re module
+    _sre = _sre_parse = None
 
 __all__ = ["Spans", "capital_words", "gated_search", "lowered", "skipping"]
 
@@ -116,7 +122,10 @@ def skipping(pattern: str, flags: int = 0) -> re.Pattern[str]:
         >>> skipping(r"\\b(?:shot|killed)\\b").pattern
         '(?=[ks])\\\\b(?:shot|killed)\\\\b'
     """
-    first = _first_chars(_sre_parse.parse(pattern, flags))
+    try:
+        first = _first_chars(_sre_parse.parse(pattern, flags))
+    except (AttributeError, TypeError, ValueError, IndexError):  # private internals changed
+        first = None
     if not first or flags & re.IGNORECASE:
         return re.compile(pattern, flags)
     chars = (
