@@ -9,15 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from caselink.blocking import block_candidates
+from caselink.blocking import CandidateIndex
 from caselink.compare import compare_batch, default_comparisons, encode, term_frequencies
 from caselink.config import Config
-from caselink.extract import extract_fields
 from caselink.ingest import read_records
-from caselink.models import Profile
-from caselink.normalize import clean_text, find_boilerplate
-from caselink.score import random_pairs, tf_references
-from caselink.shingle import signature
+from caselink.pipeline import fit_state, profile_articles
+from caselink.score import default_model, random_pairs, tf_references
 
 
 def load(path: str | Path, config: Config | None = None) -> dict[str, Any]:
@@ -34,16 +31,14 @@ def load(path: str | Path, config: Config | None = None) -> dict[str, Any]:
             r.pop(key, None)
     batch = read_records(rows)
     ordered = sorted(batch.articles, key=lambda a: a.id)
-    boilerplate = find_boilerplate(ordered, cfg.normalize)
-    cleaned = [clean_text(a, boilerplate, cfg.normalize) for a in ordered]
-    profiles = [
-        Profile(
-            a.id, a.published, a.source, extract_fields(a, cfg.extract), signature(c, cfg.shingle)
-        )
-        for a, c in zip(ordered, cleaned, strict=True)
-    ]
-    candidates = block_candidates(profiles, cfg.blocking)
     comparisons = default_comparisons(cfg.compare)
+    # The pipeline's own path (boilerplate, rare-term vectors, blocking counts), so the levels are
+    # exactly those `resolve` scores; the model is fixed, so no EM runs while fitting the state.
+    model = default_model({c.name: c.labels for c in comparisons}, cfg.score)
+    state = fit_state(ordered, cfg, model=model)
+    _cleaned, _fields, by_id = profile_articles(ordered, state, cfg)
+    profiles = [by_id[a.id] for a in ordered]
+    candidates = CandidateIndex(cfg.blocking, counts=state.counts).add(profiles)
     table = encode(profiles)
     index = table.index()
     ia = np.array([index[c.a] for c in candidates], dtype=np.int64)

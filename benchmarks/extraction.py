@@ -11,6 +11,10 @@ GVC / GVA gold (``gold.city_or_county``, ``state``, ``date``, ``participants``, 
   against the gold city (parenthesised notes dropped, ``"Saint"`` = ``"St."``, ``"X (county)"`` =
   ``"X County"``). Precision over articles with a primary city, recall over articles with a gold
   city. ``city_any_recall``: the gold city is among the article's places at all.
+  ``city_in_text``: the same precision, recall and F1 over only the articles whose text names
+  the gold city at all (as a whole word, after the same normalisation); the others (an
+  article about "Englewood" filed under Chicago, a Houston suburb filed under Houston) no
+  extractor can get right from the text, so this is the fairer companion of ``city``.
 - ``state``: the primary state (the state of the primary city, else the most mentioned state).
 - ``incident_date``: the first day-granular event date is within 1 day of the gold date
   (precision over articles with one, recall over articles with a gold date); ``date_any_1d``: any
@@ -131,6 +135,11 @@ def score_gva(rows: list[dict[str, Any]], show: str | None) -> dict[str, Any]:  
         }
         counts["city_any"]["tp"] += bool(gcity and gcity in any_city)
         counts["city_any"]["gold"] += gcity is not None
+        if gcity and re.search(rf"\b{re.escape(gcity)}\b", key(article.full_text)):
+            t = counts["city_in_text"]
+            t["gold"] += 1
+            t["predicted"] += pcity is not None
+            t["tp"] += ok
         if show == "city" and gcity and not ok:
             errors.append(
                 f"{row['id'][:10]} gold={gcity!r} primary={pcity!r} places={[m.norm for m in fields.places]}"
@@ -199,6 +208,8 @@ def score_gva(rows: list[dict[str, Any]], show: str | None) -> dict[str, Any]:  
             counts[name]["exact_all"] / max(1, counts[name]["gold"]), 4
         )
     out["city_any_recall"] = round(counts["city_any"]["tp"] / max(1, counts["city_any"]["gold"]), 4)
+    c = counts["city_in_text"]
+    out["city_in_text"] = _prf(c["tp"], c["predicted"], c["gold"])
     out["date_any_within_1_day"] = round(
         counts["date_any_1d"]["tp"] / max(1, counts["date_any_1d"]["gold"]), 4
     )

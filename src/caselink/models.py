@@ -408,7 +408,8 @@ class ArticleFields:
       postal state; GB admin1 = lower-case ceremonial county when known, e.g.
       ``"worksop|nottinghamshire|GB"``); US county ``"marion county|IN|US"``, UK county
       ``"nottinghamshire|GB"``; US state ``"CT|US"``; UK nation ``"ENG|GB"``; country ISO code.
-      Role = level: ``"city"``, ``"county"``, ``"state"``, ``"region"``, ``"country"``.
+      Role = level: ``"city"``, ``"county"``, ``"state"``, ``"region"``, ``"country"``, and
+      ``"neighborhood"`` for a named part of a city (``"englewood|IL|US"``).
     - event_dates: ``YYYY-MM-DD`` (role ``"day"``), ``YYYY-MM`` (``"month"``), ``YYYY``
       (``"year"``); relative expressions resolved against ``published``; the publication date
       stamp itself is not an event date.

@@ -26,14 +26,14 @@ _UNITS = (
 )
 
 
-def _run(unit: str) -> None:
+def _run(unit: str, size: int = 1_000_000, timeout: int = 300) -> None:
     script = textwrap.dedent(
         f"""
         import datetime as dt
         from caselink.config import ExtractConfig
         from caselink.extract import extract_fields
         from caselink.models import Article
-        text = ({unit!r} * (1_000_000 // {len(unit)} + 1))[:1_000_000]
+        text = ({unit!r} * ({size} // {len(unit)} + 1))[:{size}]
         article = Article("x", "", text, published=dt.date(2016, 10, 23))
         fields = extract_fields(article, ExtractConfig(max_chars=1_100_000))
         print(len(fields.places) + len(fields.people) + len(fields.event_dates))
@@ -42,7 +42,7 @@ def _run(unit: str) -> None:
     # A hang guard, not a timing assertion: linear code needs seconds; backtracking or a
     # quadratic overlap check needs hours.
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout, check=False
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout.strip()) >= 0
@@ -51,6 +51,12 @@ def _run(unit: str) -> None:
 def test_one_megabyte_of_mixed_adversarial_text_finishes() -> None:
     """1 MB mixing every hostile pattern is extracted well inside a generous limit."""
     _run("".join(_UNITS))
+
+
+def test_one_long_capitalised_run_stays_linear() -> None:
+    """A text that is one capitalised run of place-ish words ("Friday Harbor" is a town) is not
+    tried whole at every length (that was quadratic: minutes for 1 MB)."""
+    _run("Friday Saturday ", size=300_000, timeout=120)
 
 
 @pytest.mark.slow

@@ -134,3 +134,31 @@ def test_extraction_identical_across_hash_seeds() -> None:
         outputs.add(done.stdout)
     assert len(outputs) == 1
     assert "bristol|CT|US" in outputs.pop()
+
+
+_PATTERNS = (
+    r"\b(?:shot|killed|dead)\b",
+    r"(?<![\w-])(?:yesterday|today|last night)\b",
+    r"\b(?:(double|triple) )?murder[- ]suicide\b",
+    r"(?:\d{1,3}|one|two) (?:people )?(?:were )?(?:killed|dead)",
+    r"\b(?:[Aa]n?|[Tt]he) (?:male )?(constable|sergeant)\b",
+    r"(?<![\d/.])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])",
+)
+_PIECES = (
+    "shot", "killed", "dead", "deadly", "yesterday", "today", "last night", "double", "murder",
+    "suicide", "murder-suicide", "two", "one", "12", "people", "were", "The", "a", "male",
+    "constable", "sergeant", "10/21/2016", "1/2/16", "-", " ", ", ", ".", "X",
+)  # fmt: skip
+
+
+@given(st.sampled_from(_PATTERNS), st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_skipping_finds_the_same_matches(pattern: str, pieces: list[str]) -> None:
+    """The look-ahead `skipping` adds never changes what a pattern finds."""
+    import re
+
+    from caselink.extract._text import skipping
+
+    text = " ".join(pieces)
+    plain = [(m.span(), m.groups()) for m in re.finditer(pattern, text)]
+    fast = [(m.span(), m.groups()) for m in skipping(pattern).finditer(text)]
+    assert plain == fast

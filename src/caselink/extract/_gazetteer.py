@@ -74,11 +74,15 @@ _SPACE = re.compile(r"[\s-]+")
 def key(name: str) -> str:
     """Return the lookup key of a place name: lower case, no dots, ``saint`` -> ``st``.
 
+    A closing "Co." is "County", as datelines write it ("HALIFAX CO., Va.").
+
     Examples:
         >>> key("Saint Louis") == key("St. Louis") == key("ST. LOUIS")
         True
         >>> key("The Bronx")
         'bronx'
+        >>> key("Halifax Co.")
+        'halifax county'
     """
     text = _SPACE.sub(" ", _DROP.sub("", name.lower())).strip()
     text = text.removeprefix("the ")
@@ -86,6 +90,8 @@ def key(name: str) -> str:
         text = "st " + text[6:]
     elif text.startswith("ste "):
         text = "st " + text[4:]
+    if text.endswith(" co"):
+        text += "unty"
     return text.replace(" saint ", " st ")
 
 

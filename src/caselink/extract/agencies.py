@@ -70,6 +70,9 @@ class _Aliases:
         self.previous: dict[str, set[str]] = {}
         # The word after each anchor that starts an alias ("" for a one-word alias: "PSNI").
         self.following: dict[str, set[str]] = {}
+        # How many words each anchor's aliases have before and after it: only those spans are
+        # looked up around an occurrence.
+        self.shapes: dict[str, set[tuple[int, int]]] = {}
         for alias in aliases:
             words = alias.split(" ")
             index = next((i for i, w in enumerate(words) if w in anchors), None)
@@ -78,6 +81,7 @@ class _Aliases:
                 raise ValueError(msg)
             self.before = max(self.before, index)
             self.after = max(self.after, len(words) - 1 - index)
+            self.shapes.setdefault(words[index], set()).add((index, len(words) - 1 - index))
             if index:
                 self.previous.setdefault(words[index], set()).add(words[index - 1])
             else:
@@ -100,37 +104,43 @@ class _Aliases:
                     if "" in following:
                         possible = True
                     elif text[end : end + 1] == " ":
-                        stop = end + 1
-                        while stop < min(len(text), end + 40) and not text[stop].isspace():
-                            stop += 1
-                        possible = text[end + 1 : stop].rstrip(".,;:)") in following
+                        word = _WORD_AT.match(text, end + 1, end + 40)
+                        possible = word is not None and word.group(0).rstrip(".,;:)") in following
                 previous = self.previous.get(anchor)
                 if not possible and previous is not None and at and text[at - 1] == " ":
-                    word_start = at - 1
-                    while word_start > max(0, at - 40) and not text[word_start - 1].isspace():
-                        word_start -= 1
-                    possible = text[word_start : at - 1] in previous
+                    word = _WORD_BEFORE.search(text, max(0, at - 40), at - 1)
+                    possible = word is not None and word.group(0) in previous
                 if possible and _bounded(text, at, end):
-                    found = self._around(text, at, end)
+                    found = self._around(text, at, end, self.shapes[anchor])
                     if found:
                         out.append(found)
                 at = text.find(anchor, end)
         return out
 
-    def _around(self, text: str, at: int, end: int) -> tuple[int, str] | None:
+    def _around(
+        self, text: str, at: int, end: int, shapes: set[tuple[int, int]]
+    ) -> tuple[int, str] | None:
         words = list(_WINDOW_WORD.finditer(text, max(0, at - 20 * self.before - 1), end + 40))
         index = next((i for i, w in enumerate(words) if w.start() == at), None)
         if index is None:
             return None
         best: tuple[int, str] | None = None
-        for first in range(max(0, index - self.before), index + 1):
-            for last in range(index, min(len(words), index + self.after + 1)):
-                start = words[first].start()
-                candidate = text[start : words[last].end()]
-                for variant in (candidate, candidate.rstrip(".")):
-                    if variant in self.canonical and (best is None or len(variant) > len(best[1])):
-                        best = (start, variant)
+        for before, after in shapes:
+            first, last = index - before, index + after
+            if first < 0 or last >= len(words):
+                continue
+            start = words[first].start()
+            candidate = text[start : words[last].end()]
+            for variant in (candidate, candidate.rstrip(".")):
+                if variant in self.canonical and (
+                    best is None or (len(variant), -start) > (len(best[1]), -best[0])
+                ):
+                    best = (start, variant)
         return best
+
+
+_WORD_AT = re.compile(r"\S*")
+_WORD_BEFORE = re.compile(r"\S*$")
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
@@ -157,15 +167,21 @@ _AREA_ANCHORS = (" Chief Constable", " chief constable", " force", " officer")
 
 
 def _area_mentions(text: str, areas: dict[str, str]) -> list[tuple[int, str]]:
-    """Force areas before "Chief Constable", "force" or "officer(s)" ("Notts officers")."""
+    """Force areas before "Chief Constable", "force" or "officer(s)" ("Notts officers").
+
+    The one to five words before each anchor are looked up (longest first), not every area
+    tried at every anchor.
+    """
     out = []
     for anchor in _AREA_ANCHORS:
         at = text.find(anchor)
         while at >= 0:
             if _bounded(text, at + 1, at + len(anchor)) or anchor == " officer":
-                for area in areas:
+                words = text[max(0, at - 40) : at].split(" ")
+                for size in range(min(5, len(words)), 0, -1):
+                    area = " ".join(words[-size:])
                     start = at - len(area)
-                    if start >= 0 and text.startswith(area, start) and _bounded(text, start, at):
+                    if area in areas and _bounded(text, start, at):
                         out.append((start, area))
                         break
             at = text.find(anchor, at + 1)
@@ -344,6 +360,9 @@ def _department(
     """A US department named before "Police"/"police"/"PD" at ``at``."""
     if at < 2 or text[at - 1] != " ":
         return
+    previous = text[max(0, at - 30) : at - 1].rsplit(" ", 1)[-1]
+    if previous == previous.lower():
+        return  # "said police": no capitalised name before
     tail = _DEPARTMENT_AFTER.match(text, at)
     before = _NAME_BEFORE.search(text, max(0, at - 50), at)
     if tail is None or before is None:

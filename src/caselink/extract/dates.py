@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from caselink.extract._text import Spans
+from caselink.extract._text import Spans, lowered, skipping
 from caselink.models import Article, Mention
 
 __all__ = ["find_event_dates"]
@@ -66,16 +66,12 @@ _BEFORE_DAY = re.compile(rf"(?<![\d,])(\d{{1,2}}){_ORD} (?:of )?$")
 _AFTER_DAY_YEAR = re.compile(rf"\.? (\d{{1,2}}){_ORD},? (\d{{4}})\b")
 _AFTER_YEAR = re.compile(r"\.?,? (?:of )?(\d{4})\b")
 _AFTER_DAY = re.compile(rf"\.? (\d{{1,2}}){_ORD}\b(?!:)")
-_BEFORE_REL = re.compile(r"\b([Ll]ast|[Tt]his|[Ii]n|[Ee]arly|[Ll]ate|[Mm]id-?|[Ss]ince) $")
-_NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+_BEFORE_REL = skipping(r"\b([Ll]ast|[Tt]his|[Ii]n|[Ee]arly|[Ll]ate|[Mm]id-?|[Ss]ince) $")
+_NUMERIC = skipping(r"(?<![\d/.])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d(?![\w/-]|[/-]\d)")
-_BEFORE_YEAR = re.compile(r"\b(?:in|since|during|of|from) $")
+_BEFORE_YEAR = skipping(r"\b(?:in|since|during|of|from) $")
 _WEEKDAY = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?![\w])")
-_LAST_BEFORE = re.compile(r"\b(?:[Ll]ast|[Pp]ast) $")
-_RELATIVE = re.compile(
-    r"(?<![\w-])([Yy]esterday|[Ll]ast night|[Oo]vernight|[Ee]arlier today|[Tt]oday|[Tt]his morning|"
-    r"[Tt]his afternoon|[Tt]his evening|[Tt]onight)\b"
-)
+_LAST_BEFORE = skipping(r"\b(?:[Ll]ast|[Pp]ast) $")
 _WEEKEND = re.compile(
     r"\b(?:[Oo]ver|[Dd]uring|[Oo]n) the weekend\b|\b(?:[Tt]his|[Ll]ast) weekend\b"
 )
@@ -83,7 +79,7 @@ _HOLIDAY_GATES = (
     "Christmas", "New Year", "Halloween", "Thanksgiving", "Fourth of July", "Independence Day",
     "Valentine", "Memorial Day", "Labor Day",
 )  # fmt: skip
-_HOLIDAY = re.compile(
+_HOLIDAY = skipping(
     r"\b(Christmas Eve|Christmas Day|Christmas|New Year's Eve|New Year's Day|Halloween|"
     r"Thanksgiving|Fourth of July|Independence Day|Valentine's Day|Memorial Day|Labor Day)\b"
 )
@@ -104,6 +100,30 @@ _RELATIVE_DAYS = {
     "tonight": 0,
 }
 _FUTURE_DAYS = 60
+
+
+def _relative_days(text: str) -> list[tuple[int, str]]:
+    """(start, phrase) of "yesterday", "last night", "Tonight" ... as whole words.
+
+    Found with ``str.find`` in the lower-cased text (a regex alternation behind a look-behind is
+    tried at every position); the first letter may be a capital, the rest is lower case.
+    """
+    low = lowered(text)
+    found = []
+    for phrase in _RELATIVE_DAYS:
+        at = low.find(phrase)
+        while at >= 0:
+            end = at + len(phrase)
+            before = text[at - 1] if at else " "
+            after = text[end] if end < len(text) else " "
+            if (
+                text[at + 1 : end] == phrase[1:]
+                and not (before.isalnum() or before in "_-")
+                and not (after.isalnum() or after == "_")
+            ):
+                found.append((at, phrase))
+            at = low.find(phrase, end)
+    return sorted(found)
 
 
 def _safe(year: int, month: int, day: int) -> dt.date | None:
@@ -155,8 +175,14 @@ def _holiday(name: str, year: int) -> dt.date:
     return _nth_weekday(year, 9, 0, 1)  # labor day
 
 
+_STAMP_WORDS = ("published", "updated", "posted", "last modified", "created", "copyright", "©")
+
+
 def _is_stamp(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
+    before = lowered(text)[max(line_start, start - 40) : start]
+    if not any(word in before for word in _STAMP_WORDS):
+        return False  # the regex below needs one of them; most dates have none before
     return bool(_STAMP.search(text[max(line_start, start - 40) : start]))
 
 
@@ -253,9 +279,9 @@ def find_event_dates(text: str, article: Article) -> tuple[Mention, ...]:  # noq
                 back = 7
             date = published - dt.timedelta(days=back)
             add(match.group(0), start, date.isoformat(), "day")
-        for match in _RELATIVE.finditer(text):
-            date = published + dt.timedelta(days=_RELATIVE_DAYS[match.group(1).lower()])
-            add(match.group(0), match.start(), date.isoformat(), "day")
+        for start, phrase in _relative_days(text):
+            date = published + dt.timedelta(days=_RELATIVE_DAYS[phrase])
+            add(text[start : start + len(phrase)], start, date.isoformat(), "day")
         if "weekend" in text:
             for match in _WEEKEND.finditer(text):
                 # The Saturday of the latest weekend up to the publication date.

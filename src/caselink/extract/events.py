@@ -9,6 +9,14 @@ from caselink.models import Article, Mention
 
 __all__ = ["find_allegations", "find_outcomes"]
 
+_STAFF = r"(?:coach|manager|officer|constable|sergeant|detective|employee|chief|deputy|trooper)"
+# "Dismissed" of a case, a jury, a class or an idea is no dismissal from a job: "the judge
+# dismissed the charges", "dismissed concerns", "dismissed by critics", "sacked on second down".
+_NOT_DISMISSED = (
+    r" (?:the |all |a |an |his |her )?(?:charges?|case|cases|lawsuits?|suit|indictments?|counts?|"
+    r"jury|jurors?|motions?|appeals?|complaints?|concerns?|calls?|claims?|reports?|idea|notion|"
+    r"suggestions?|criticism|incident|allegations?)\b| (?:by|as|on)\b"
+)
 _OUTCOMES: tuple[tuple[str, str], ...] = (
     ("dismissed without notice", r"dismissed without notice|sacked without notice"),
     ("final written warning", r"final written warning"),
@@ -19,7 +27,22 @@ _OUTCOMES: tuple[tuple[str, str], ...] = (
         r"no case to answer|(?:not|no) (?:find |found |have |had |be )?a case to answer",
     ),
     ("barred list", r"barred list|barred from (?:working for|serving|re-?joining) the police"),
-    ("dismissed", r"\b(?:dismissed|sacked|fired)\b(?! without notice)"),
+    # A dismissal is a person losing a job. "Dismissed"/"sacked", but not of a case, a jury or an
+    # idea (`_NOT_DISMISSED`, and `_NOT_AFTER`: "the charges were dismissed"). "Fired" only when
+    # said of a person: "was fired" (not after a gun: `_NOT_AFTER`), "fired from the force",
+    # "fired him", "the fifth coach fired this season", "the fired officer"; never shooting
+    # ("fired shots", "fired at", "fired a gun", "the gun was fired", "he turned and fired").
+    (
+        "dismissed",
+        (
+            rf"\b(?:dismissed|sacked)\b(?! without notice|{_NOT_DISMISSED})|"
+            r"\b(?:was|were|been|be|being|got|get|gets) fired\b(?! (?:at|upon|into|on|in the air)\b)|"
+            r"\bfired from (?:the|his|her|their) (?:force|job|post|police|department|service|team|"
+            r"position)\b|\bfired (?:him|her|them)\b(?! (?:at|into|on)\b)|"
+            rf"\b{_STAFF}s? fired (?:within|by|after|over|for|earlier|last|this|in (?:19|20)\d\d)\b|"
+            rf"\bfired {_STAFF}s?\b"
+        ),
+    ),
     ("cleared", r"\bcleared\b"),
     ("charged", r"\bcharged with\b"),
     ("convicted", r"\b(?:convicted|found guilty|pleaded guilty)\b"),
@@ -52,7 +75,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     "convicted": ("convicted", "guilty"),
     "acquitted": ("acquitted", "not guilty"),
     "resigned": ("resigned",),
-    "under investigation": ("investigation",),
+    "under investigation": ("under investigation", "launched an investigation"),
     "sexual misconduct": ("sexual", "abuse of", "inappropriate relationship"),
     "violence": ("excessive force", "assault", "punch"),
     "dishonesty": ("dishonest", "lied", "false statement", "perjury"),
@@ -66,6 +89,16 @@ _OUTCOME_RE = tuple((norm, re.compile(p)) for norm, p in _OUTCOMES)
 _ALLEGATION_RE = tuple((norm, re.compile(p)) for norm, p in _ALLEGATIONS)
 
 
+# Wording just before a match that makes it another sense: a gun was fired, a case dismissed.
+_NOT_AFTER: dict[str, re.Pattern[str]] = {
+    "dismissed": re.compile(
+        r"\b(?:(?:shots|gunshots?|guns?|rounds?|weapons?|bullets?|rifle|shotgun|pistol|handgun|"
+        r"firearm|it|they|charges?|case|cases|lawsuits?|suit|indictments?|counts?|jury|jurors?|"
+        r"classes|motions?|appeals?|complaints?|claims?)(?: [\w’']+){0,4}|shot) $"
+    ),
+}
+
+
 def _first_of_each(
     text: str, table: tuple[tuple[str, re.Pattern[str]], ...]
 ) -> tuple[Mention, ...]:
@@ -73,6 +106,11 @@ def _first_of_each(
     low = lowered(text)
     for norm, pattern in table:
         match = gated_search(pattern, low, _GATES[norm])
+        not_after = _NOT_AFTER.get(norm)
+        while (
+            match and not_after and not_after.search(low, max(0, match.start() - 60), match.start())
+        ):
+            match = pattern.search(low, match.end())
         if match:
             found.append(
                 Mention(text[match.start() : match.end()], norm, match.start(), match.end())

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
-from caselink.extract._text import lowered
+from caselink.extract._text import lowered, skipping
 from caselink.models import Article, Mention
 
 __all__ = ["find_references"]
 
-_IOPC = re.compile(r"\b((?:19|20)\d{2})/(\d{5,7})\b")
-_COURT = re.compile(r"\b(?:case|docket) ?(?:no\.?|number) ?([a-z0-9][a-z0-9/-]{4,20})\b")
+_IOPC = skipping(r"\b((?:19|20)\d{2})/(\d{5,7})\b")
+_COURT = skipping(r"\b(?:case|docket) ?(?:no\.?|number) ?([a-z0-9][a-z0-9/-]{4,20})\b")
 
 
 def find_references(text: str, _article: Article) -> tuple[Mention, ...]:
