@@ -4,6 +4,19 @@
 
 Every stage can also be run alone; this module only wires them together, times them and writes the
 run manifest.
+
+How the data flows, so that a million articles fit on one machine (``Config(workers=n)`` runs the
+per-article work and the pair chunks on ``n`` processes, with the same result as one):
+
+- per article, on the workers: boilerplate sentence hashes (counted here, in arrays); then clean,
+  shingle, extract and document terms in one pass; then term vectors. Texts read lazily
+  (`read_articles(..., lazy=True)`) are read by the workers from the file, never by this process.
+- kept per article: its fields, signature and term vector (`Profile`), until blocking and the
+  profile table have read them; then only the fields, term vector and shingle count (`_Kept`).
+- pairs: blocking returns columns (`Candidates`); each chunk of pairs is compared and scored on a
+  worker, which sends back one match weight per pair. Clustering reads the columns.
+- contributions, and the values behind their levels, are worked out when a pair is read
+  (`ScoredPairs`, `_PairExplainer`): nothing per pair is built that nobody reads.
 """
 
 from __future__ import annotations
@@ -16,7 +29,7 @@ import logging
 import platform
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import numpy as np
@@ -32,7 +45,7 @@ from caselink.blocking import (
     candidate_columns,
     lsh_params,
 )
-from caselink.canonical import build_cases
+from caselink.canonical import build_case
 from caselink.cluster import cluster_articles, density_shift
 from caselink.compare import (
     Comparison,
@@ -93,6 +106,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 _DEPENDENCIES = ("attrs", "datasketch", "networkx", "numpy", "rapidfuzz", "scipy", "xxhash")
 
@@ -351,6 +366,11 @@ def explain_links(
     return [detailed.get(p.key, p) for p in pairs]
 
 
+def _tracked(items: Sequence[_T], desc: str, cfg: Config) -> Iterator[_T]:
+    """``items`` with a progress bar (and ETA) when the config shows progress."""
+    return track(items, desc=desc, total=len(items), progress=cfg.progress)
+
+
 def _pool(cfg: Config, desc: str) -> dict[str, Any]:
     """Keyword arguments of `parallel_map` for one stage: workers and progress from the config."""
     return {"workers": cfg.workers, "progress": cfg.progress, "desc": desc}
@@ -530,8 +550,10 @@ def _link(
     """
     with timer.stage("blocking"):
         if counts is None:
-            counts = block_counts(ordered, cfg.blocking)
-        candidates = candidate_columns(ordered, cfg.blocking, counts=counts)
+            counts = block_counts(_tracked(ordered, "block counts", cfg), cfg.blocking)
+        candidates = candidate_columns(
+            _tracked(ordered, "blocking", cfg), cfg.blocking, counts=counts
+        )
     with timer.stage("compare"):
         comparisons = default_comparisons(cfg.compare)
         table = encode(ordered)
@@ -929,7 +951,10 @@ def resolve(
         incidents = list(clustering.incidents)
     with timer.stage("canonical"):
         by_id = {a.id: a for a in heads}
-        cases = build_cases(incidents, by_id, fields_by_id, cfg.canonical)
+        cases = [
+            build_case(incident, by_id, fields_by_id, cfg.canonical)
+            for incident in _tracked(incidents, "canonical", cfg)
+        ]
     with timer.stage("links"):
         case_row = np.empty(len(ordered), dtype=np.int64)
         row = {aid: i for i, aid in enumerate(candidates.ids)}
