@@ -6,7 +6,8 @@
 For every size it generates a corpus with `generate_corpus.py` (reused when already there), then runs
 each engine in its own child process, one after the other, and prints one JSON document:
 
-- ``local``: `caselink.resolve` (``Config(workers=..., progress=False)``): articles/s, per-stage seconds
+- ``local``: `caselink.resolve` on ``read_articles(path, lazy=True)`` (texts read from disk by the
+  workers, as the CLI reads JSONL) with ``Config(workers=..., progress=False)``: articles/s, per-stage seconds
   (from the run manifest, plus reading the file), candidate pairs, peak RSS, ARI and pairwise
   precision/recall/F1 against the generator's gold labels;
 - ``spark``: `caselink.spark.resolve` on ``local[workers]`` (same measures; RSS includes the JVM);
@@ -19,7 +20,9 @@ Ratios (caselink / baseline) are reported for throughput, ARI and pairwise F1. P
 (``peak_rss_gib``) is the peak of the proportional set size (PSS) summed over the child process and its
 descendants (workers, the JVM), sampled every second: forked workers share their parent's pages, which a
 plain RSS sum (``peak_rss_sum_gib``, also reported) counts once per process. The kernel's high-water
-marks (``ru_maxrss``) of the main process and of its largest worker are reported beside them.
+marks (``ru_maxrss``) of the main process and of its largest worker are reported beside them, and so
+are the CPU seconds of the main process and of its workers (``cpu_seconds``; the JVM's are not
+included for Spark) and the machine's load average before and after each engine ran.
 """
 
 from __future__ import annotations
@@ -102,7 +105,8 @@ def run_local(corpus: Path, workers: int) -> dict[str, Any]:
     from caselink import Config, read_articles, resolve
 
     start = time.perf_counter()
-    batch = read_articles(corpus / "articles.jsonl")
+    # Texts stay on disk until the workers read them (as `caselink resolve` reads JSONL).
+    batch = read_articles(corpus / "articles.jsonl", lazy=True)
     read_s = time.perf_counter() - start
     resolution = resolve(batch, Config(workers=workers, progress=False))
     seconds = time.perf_counter() - start
@@ -216,6 +220,15 @@ def child_main(engine: str, corpus: Path, workers: int) -> None:
         for aid in sorted(assignments):
             handle.write(json.dumps([aid, assignments[aid]]) + "\n")
     result["quality"] = partition_scores(read_gold(corpus / "gold.jsonl"), assignments)
+    # CPU time of this process and its reaped workers: fairer than wall time on a shared machine.
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    result["cpu_seconds"] = {
+        "main": round(own.ru_utime + own.ru_stime, 1),
+        "workers": round(children.ru_utime + children.ru_stime, 1),
+    }
     # The kernel's high-water marks (KiB on Linux): this process, and its largest reaped child.
     result["maxrss_gib"] = {
         "main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 3),
@@ -359,7 +372,13 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         run: dict[str, Any] = {"articles": size, "corpus": corpus}
         for engine in args.engines:
             print(f"scale: {engine} on {size} articles ...", file=sys.stderr, flush=True)
+            load_before = os.getloadavg()
             result = run_child(engine, Path(corpus["out"]), args.workers, args.timeout)
+            # Other jobs on the machine slow every engine; the load says how much.
+            result["load_average"] = {
+                "before": [round(x, 2) for x in load_before],
+                "after": [round(x, 2) for x in os.getloadavg()],
+            }
             if "seconds" in result:
                 result["articles_per_s"] = round(size / result["seconds"], 1)
                 result["us_per_article"] = round(1e6 * result["seconds"] / size, 1)

@@ -16,6 +16,7 @@ from caselink.blocking import (
     block_candidates,
     block_counts,
     blocking_stats,
+    candidate_columns,
     field_keys,
     lsh_params,
 )
@@ -151,6 +152,7 @@ CONFIGS = st.builds(
     term_date_days=st.integers(0, 10),
     max_block_size=st.integers(2, 6),
     max_term_postings=st.integers(2, 8),
+    max_bucket_size=st.integers(2, 8),
 )
 
 
@@ -208,6 +210,30 @@ def test_common_field_keys_and_terms_are_capped() -> None:
     crowded = _profiles([""] * 4, terms=[(("police", 1.0),)] * 4)
     assert block_candidates(crowded, term_cfg) == []
     assert len(block_candidates(crowded[:3], term_cfg)) == 3
+
+
+def test_common_name_still_blocks_within_a_date_window() -> None:
+    """A name too common in the corpus pairs the articles that carry it within one date window."""
+    cfg = BlockingConfig(max_block_size=3, date_window_days=10, **NO_TERMS)
+    # Five articles share the name: three in one week, two a year later.
+    days = [0, 2, 4, 400, 401]
+    profiles = _profiles([""] * 5, names=[("andrew turner",)] * 5, days=days)
+    keys = [p.key for p in block_candidates(profiles, cfg)]
+    assert keys == [("d000", "d001"), ("d000", "d002"), ("d001", "d002"), ("d003", "d004")]
+    undated = _profiles([""] * 5, names=[("andrew turner",)] * 5)
+    assert block_candidates(undated, cfg) == []
+
+
+def test_crowded_lsh_buckets_are_not_used() -> None:
+    """Copies of one text in more than max_bucket_size articles propose no LSH pair; fewer do."""
+    text = "officer dismissed after a misconduct hearing in leeds heard evidence from witnesses"
+    cfg = BlockingConfig(max_bucket_size=3, **NO_TERMS)
+    crowded = _profiles([text] * 4)
+    assert block_candidates(crowded, cfg) == []
+    assert "band:" in " ".join(block_counts(crowded, cfg))
+    assert len(block_candidates(crowded[:3], cfg)) == 3
+    assert all(p.rules == ("lsh",) for p in block_candidates(crowded[:3], cfg))
+    assert not any(k.startswith("band:") for k in block_counts(crowded[:3], cfg))
 
 
 def test_field_keys_window_dates() -> None:
@@ -269,3 +295,15 @@ def test_blocking_stats_reports_completeness_per_rule() -> None:
         blocking_stats(chained, 4, {"a": "1", "b": "1", "c": "2", "d": "1"})["gold_cases_connected"]
         == 1.0
     )
+
+
+@given(blocking_inputs(), CONFIGS)
+def test_columns_hold_the_pairs_of_block_candidates(
+    profiles: list[Profile], cfg: BlockingConfig
+) -> None:
+    """The column form of the candidates holds exactly the pairs and rules of `block_candidates`."""
+    ordered = sorted(profiles, key=lambda p: p.article_id)
+    columns = candidate_columns(ordered, cfg, counts=block_counts(ordered, cfg))
+    assert columns.ids == tuple(p.article_id for p in ordered)
+    assert columns.pairs() == block_candidates(profiles, cfg)
+    assert blocking_stats(columns, len(ordered)) == blocking_stats(columns.pairs(), len(ordered))

@@ -104,3 +104,24 @@ def test_closed_pipe_is_not_an_error(tmp_path, example_articles) -> None:
     _out, err = proc.communicate()
     assert proc.returncode == 0
     assert b"BrokenPipeError" not in err
+
+
+def test_scored_pairs_file_is_opt_in(tmp_path, example_articles, capsys) -> None:
+    """Every scored pair is written only with --scored-pairs; explain and eval say which they read."""
+    plain, every = tmp_path / "plain", tmp_path / "every"
+    assert main(["resolve", str(example_articles), "--out", str(plain), "--quiet"]) == 0
+    assert not (plain / "scored_pairs.jsonl").exists()
+    assert (
+        main(["resolve", str(example_articles), "--out", str(every), "--quiet", "--scored-pairs"])
+        == 0
+    )
+    scored = _lines(every / "scored_pairs.jsonl")
+    links = {(p["a"], p["b"]) for p in _lines(every / "pairs.jsonl")}
+    assert links < {(p["a"], p["b"]) for p in scored}
+    assert (plain / "pairs.jsonl").read_bytes() == (every / "pairs.jsonl").read_bytes()
+    unlinked = next(p for p in scored if (p["a"], p["b"]) not in links)
+    capsys.readouterr()
+    assert main(["explain", str(every), unlinked["a"], unlinked["b"]]) == 0
+    assert "were never compared" not in capsys.readouterr().out
+    assert main(["explain", str(plain), unlinked["a"], unlinked["b"]]) == 0
+    assert "--scored-pairs" in capsys.readouterr().out

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from caselink.cluster import (
     ConflictKeys,
+    _bridges,
     cluster_articles,
     cluster_graph,
     cluster_incidents,
@@ -460,3 +461,35 @@ def test_year_or_month_mentions_of_background_events_unpin_the_event_date() -> N
     assert find_conflict(recent, alone, cfg) is not None
     assert find_conflict(recent, with_year, cfg) is None
     assert find_conflict(recent, with_month, cfg) is None
+
+
+@given(st.integers(1, 40), st.integers(0, 80), st.randoms(use_true_random=False))
+def test_bridges_equal_networkx_bridges(n: int, m: int, rnd: random.Random) -> None:
+    """The iterative bridge search finds exactly networkx's bridges, on any simple graph."""
+    graph = nx.gnm_random_graph(n, m, seed=rnd.randint(0, 2**31))
+    x = np.array([u for u, _ in graph.edges()], dtype=np.int64)
+    y = np.array([v for _, v in graph.edges()], dtype=np.int64)
+    expected = sorted((min(u, v), max(u, v)) for u, v in nx.bridges(graph))
+    assert sorted(_bridges(n, x, y)) == expected
+
+
+def test_components_on_two_workers_cluster_as_on_one() -> None:
+    """Link components spread over worker processes come back in the same cases, flags and counts."""
+    rng = np.random.default_rng(3)
+    # 300 small link components (enough to use the pool), each with a few weak and negative pairs.
+    rows, cols, weights = [], [], []
+    for c in range(300):
+        base = 5 * c
+        for i in range(5):
+            for j in range(i + 1, 5):
+                if rng.random() < 0.8:
+                    rows.append(base + i)
+                    cols.append(base + j)
+                    weights.append(float(rng.choice([9.0, 0.5, -6.0])))
+    cfg = ClusterConfig()
+    one = cluster_graph(1500, rows, cols, weights, cfg, workers=1)
+    two = cluster_graph(1500, rows, cols, weights, cfg, workers=2)
+    assert one.labels.tolist() == two.labels.tolist()
+    assert one.split_by_constraint.tolist() == two.split_by_constraint.tolist()
+    assert one.diagnostics == two.diagnostics
+    assert one.diagnostics["components_reclustered"] > 64

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import pickle
 
 import pytest
 
 from caselink import InputError, read_articles, read_records
-from caselink.ingest import parse_text_article
+from caselink.ingest import JsonlArticles, parse_text_article
 
 
 def _write_lines(path, lines: list[bytes]) -> None:
@@ -97,3 +98,39 @@ def test_read_records_accepts_mappings_and_rejects_non_mappings() -> None:
     batch = read_records([{"id": "a", "text": "x"}, "not a mapping", {"id": "b", "text": 3}])
     assert [a.id for a in batch] == ["a"]
     assert [r.line for r in batch.rejects] == [2, 3]
+
+
+def test_lazy_reading_keeps_the_same_articles_rejects_and_repeats(tmp_path) -> None:
+    """Texts left on disk read back as the same articles; bad lines and repeats are handled alike."""
+    rows = [
+        {"id": "b", "title": "Two", "text": "Second body.", "published": "2024-01-02", "x": 1},
+        {"id": "a", "title": "One", "text": "First body \u00e9.", "source": "echo"},
+        {"id": "a", "title": "One", "text": "First body \u00e9.", "source": "echo"},
+        {"id": "a", "title": "One", "text": "Other body."},
+        {"title": "no text"},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\nnot json\n\n",
+        encoding="utf-8",
+    )
+    eager, lazy = read_articles(path), read_articles(path, lazy=True)
+    assert isinstance(lazy.articles, JsonlArticles)
+    assert list(lazy.articles) == list(eager.articles)
+    assert [a.meta for a in lazy.articles] == [a.meta for a in eager.articles]
+    assert lazy.rejects == eager.rejects
+    assert lazy.repeats == eager.repeats == 1
+    assert [h.id for h in lazy.articles.heads] == ["b", "a"]
+    assert all(h.text == "" for h in lazy.articles.heads)
+    reordered = lazy.articles.in_order([1, 0])
+    assert [a.id for a in reordered] == ["a", "b"]
+    assert reordered[0] == eager.articles[1]
+    assert pickle.loads(pickle.dumps(reordered))[1] == eager.articles[0]
+
+
+def test_lazy_reading_takes_only_jsonl(tmp_path) -> None:
+    """lazy=True with a CSV file is refused with a message naming JSONL."""
+    src = tmp_path / "in.csv"
+    src.write_text("id,text\na,body\n")
+    with pytest.raises(InputError, match="jsonl"):
+        read_articles(src, lazy=True)

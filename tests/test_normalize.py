@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from caselink.config import NormalizeConfig
 from caselink.models import Article
-from caselink.normalize import clean_text, find_boilerplate, normalize_text, remove_boilerplate
+from caselink.normalize import (
+    boilerplate_hashes,
+    clean_text,
+    count_boilerplate,
+    find_boilerplate,
+    normalize_text,
+    remove_boilerplate,
+)
+
+from .strategies import corpora
 
 
 @given(st.text())
@@ -154,3 +165,43 @@ def test_generic_notices_are_removed(notice: str) -> None:
     cleaned, removed = remove_boilerplate(f"{notice}\n{story}")
     assert cleaned == story
     assert removed >= 1
+
+
+@given(corpora(max_size=10), st.sampled_from(("echo", "post", None)))
+def test_hashed_boilerplate_cleans_like_the_sentences(articles: list[Article], outlet) -> None:
+    """Counting sentence hashes (as workers send them) finds the same boilerplate, and cleans alike."""
+    footer = "Sign the petition for better local roads today please."
+    corpus = [
+        attrs.evolve(a, text=f"{a.text}\n{footer}", source=outlet if i % 2 else a.source)
+        for i, a in enumerate(articles)
+    ]
+    cfg = NormalizeConfig(boilerplate_min_articles=2, boilerplate_min_sources=2)
+    found = find_boilerplate(corpus, cfg)
+    hashes = [boilerplate_hashes(a.text, cfg) for a in corpus]
+    assert find_boilerplate(corpus, cfg, hashes=hashes) == found
+    counted = count_boilerplate(corpus, cfg, hashes=hashes)
+    assert counted.size == found.size
+    for article in corpus:
+        assert clean_text(article, counted, cfg) == clean_text(article, found, cfg)
+
+
+def _normalize_line_by_line(text: str) -> str:
+    """The reference: NFKC and the quote table always, then each line tidied on its own."""
+    import unicodedata
+
+    from caselink.normalize import _BLANK_LINES, _QUOTES, _SPACES
+
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = "\n".join(
+        _SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")
+    )
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+@given(
+    st.text()
+    | st.text(alphabet=" \t\n\r\f\v\u200b\u00a0\u2019\u201cab.\u00c9\ufb01\u3000\u2028\x1c\x85")
+)
+def test_normalize_equals_the_line_by_line_reference(text: str) -> None:
+    """The fast path (ASCII skips NFKC, one substitution over the text) changes no output."""
+    assert normalize_text(text) == _normalize_line_by_line(text)

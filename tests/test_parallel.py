@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caselink import Config, read_articles, resolve
-from caselink._parallel import effective_workers, parallel_batches, parallel_map
+from caselink import Config, Resolution, read_articles, resolve
+from caselink._parallel import effective_workers, iter_batches, parallel_map
 from caselink.blocking import block_candidates
 from caselink.compare import compare_pairs
 from caselink.config import ShingleConfig
@@ -64,9 +64,9 @@ def test_pooled_map_keeps_input_order() -> None:
 
 
 def test_batches_see_shared_arguments_and_keep_order() -> None:
-    """parallel_batches hands each worker whole batches plus the shared arguments, in order."""
+    """iter_batches hands each worker whole batches plus the shared arguments, in order."""
     items = list(range(_POOLED * 2))
-    got = parallel_batches(_running_sums, items, shared=(1000,), workers=2, batch_size=100)
+    got = list(iter_batches(_running_sums, items, shared=(1000,), workers=2, batch_size=100))
     expected: list[int] = []
     for start in range(0, len(items), 100):
         expected += _running_sums(items[start : start + 100], 1000)
@@ -82,7 +82,7 @@ def test_worker_errors_propagate() -> None:
 def test_batch_function_must_return_one_result_per_item() -> None:
     """A batch function that loses items is reported instead of silently misaligning results."""
     with pytest.raises(ValueError, match="one per item"):
-        parallel_batches(_drop_last, [1, 2, 3])
+        list(iter_batches(_drop_last, [1, 2, 3]))
 
 
 def test_bad_batch_size_is_rejected() -> None:
@@ -126,12 +126,32 @@ def test_resolve_identical_with_one_and_two_workers(example_articles: Path, tmp_
     """resolve gives identical cases, pairs and links with workers=1 and workers=2."""
     batch = read_articles(_replicated(example_articles, tmp_path, copies=14))
     assert len(batch) >= 512  # the pool starts at 512 items
-    one = resolve(batch, Config(workers=1, progress=False))
-    two = resolve(batch, Config(workers=2, progress=False))
+    _assert_same_run(
+        resolve(batch, Config(workers=1, progress=False)),
+        resolve(batch, Config(workers=2, progress=False)),
+    )
+
+
+def _assert_same_run(one: Resolution, two: Resolution) -> None:
     assert one.cases == two.cases
     assert one.pairs == two.pairs
     assert one.links == two.links
     assert one.fields == two.fields
+    assert list(one.articles) == list(two.articles)
+
+
+def test_texts_kept_on_disk_resolve_like_texts_in_memory(
+    example_articles: Path, tmp_path: Path
+) -> None:
+    """Articles read lazily (workers read the texts from the file) give the same run as eager ones."""
+    path = _replicated(example_articles, tmp_path, copies=14)
+    eager = read_articles(path)
+    lazy = read_articles(path, lazy=True)
+    assert list(lazy.articles) == list(eager.articles)
+    _assert_same_run(
+        resolve(eager, Config(workers=1, progress=False)),
+        resolve(lazy, Config(workers=2, progress=False)),
+    )
 
 
 def test_compare_pairs_batches_equal_one_call(example_articles: Path) -> None:
@@ -147,5 +167,5 @@ def test_compare_pairs_batches_equal_one_call(example_articles: Path) -> None:
     candidates = block_candidates(list(table.values()))
     whole = compare_pairs(candidates, table)
     assert len(whole) > 3  # several batches
-    batched = parallel_batches(compare_pairs, candidates, shared=(table, None), batch_size=3)
+    batched = list(iter_batches(compare_pairs, candidates, shared=(table, None), batch_size=3))
     assert batched == whole

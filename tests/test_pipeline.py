@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -163,3 +164,43 @@ def test_links_explained_along_a_spanning_forest_of_each_case(example_articles: 
             continue
         path = nx.shortest_path(forest, p.a, p.b)
         assert min(weight[tuple(sorted(e))] for e in itertools.pairwise(path)) >= p.match_weight
+
+
+def test_explain_details_any_scored_pair(example_articles) -> None:
+    """`Resolution.explain` gives the values behind the levels of any scored pair, linked or not."""
+    res = resolve(read_articles(example_articles), caselink.Config(progress=False))
+    unlinked = [p for p in res.pairs if p not in res.links]
+    assert unlinked
+    for pair in unlinked[:5]:
+        explanation = res.explain(pair.b, pair.a)
+        assert explanation.pair is not None
+        assert [(c.name, c.label, c.weight) for c in explanation.pair.contributions] == [
+            (c.name, c.label, c.weight) for c in pair.contributions
+        ]
+        assert any(c.detail for c in explanation.pair.contributions)
+        assert explanation.sentence.startswith(
+            "different cases" if explanation.same_case is False else "same case"
+        )
+
+
+def test_profiles_rebuilt_from_the_table_equal_the_originals(example_articles) -> None:
+    """After the pairwise stages only fields, term vectors and the table are kept; profiles rebuild exactly."""
+    from caselink.compare import encode
+    from caselink.normalize import find_boilerplate
+    from caselink.pipeline import _Kept, _profiles
+
+    cfg = caselink.Config(progress=False)
+    ordered = sorted(read_articles(example_articles).articles, key=lambda a: a.id)
+    _cleaned, fields, profiles, _terms = _profiles(
+        ordered, find_boilerplate(ordered, cfg.normalize), None, cfg
+    )
+    listed = [profiles[a.id] for a in ordered]
+    rebuilt = _Kept.of(ordered, fields, listed).profiles(encode(listed))
+    assert list(rebuilt) == [a.id for a in ordered]
+    for original in listed:
+        again = rebuilt[original.article_id]
+        if original.signature.num_shingles:
+            assert again == original
+        else:  # a text too short to shingle keeps no signature values
+            assert attrs.evolve(again, signature=original.signature) == original
+    assert "nope" not in rebuilt

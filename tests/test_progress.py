@@ -58,7 +58,7 @@ def test_bars_for_each_long_stage_when_interactive(monkeypatch, example_articles
     monkeypatch.setattr(sys, "stderr", stream)
     caselink.resolve(caselink.read_articles(example_articles))
     shown = stream.getvalue()
-    for stage in ("normalize", "extract", "explain"):
+    for stage in ("normalize", "extract", "terms", "blocking", "score", "cluster", "canonical"):
         assert f"{stage}:" in shown
 
 

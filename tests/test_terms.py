@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 from caselink.config import TermsConfig
 from caselink.errors import ModelError
 from caselink.models import CleanText
-from caselink.terms import TermModel, fit_terms, term_cosine, term_tokens, term_vector
+from caselink.terms import (
+    TermModel,
+    document_terms,
+    fit_terms,
+    term_cosine,
+    term_tokens,
+    term_vector,
+)
 
 VOCAB = [
     "gainesville",
@@ -103,3 +110,10 @@ def test_cosine_matches_dot_product(corpus: list[str]) -> None:
             expected = sum(w * dict(b).get(t, 0.0) for t, w in a)
             assert term_cosine(a, b) == pytest.approx(min(expected, 1.0), abs=1e-9)
             assert term_cosine(a, b) == term_cosine(b, a)
+
+
+@given(texts)
+def test_fit_from_document_terms_equals_fit_from_texts(corpus: list[str]) -> None:
+    """Document terms computed elsewhere (on workers) fit the same model as the texts."""
+    documents = [document_terms(t) for t in corpus]
+    assert fit_terms((), documents=documents).to_dict() == fit_terms(corpus).to_dict()

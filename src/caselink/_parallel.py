@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import functools
+import gc
 import multiprocessing
 import os
 import sys
@@ -22,7 +24,7 @@ from typing import Any, TypeVar
 
 from caselink._progress import track
 
-__all__ = ["effective_workers", "parallel_batches", "parallel_map"]
+__all__ = ["effective_workers", "iter_batches", "parallel_map"]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -50,10 +52,8 @@ def _install(shared: tuple[Any, ...]) -> None:
     _SHARED = shared
 
 
-_Runner = Callable[[Callable[..., Any], list[Any], tuple[Any, ...]], list[Any]]
-
-
-def _run_items(func: Callable[..., Any], items: list[Any], shared: tuple[Any, ...]) -> list[Any]:
+def _each(func: Callable[..., Any], items: list[Any], *shared: Any) -> list[Any]:
+    """A batch function that applies ``func`` to every item (how `parallel_map` uses batches)."""
     return [func(item, *shared) for item in items]
 
 
@@ -65,8 +65,8 @@ def _run_batch(func: Callable[..., Any], items: list[Any], shared: tuple[Any, ..
     return results
 
 
-def _in_worker(runner: _Runner, func: Callable[..., Any], items: list[Any]) -> list[Any]:
-    return runner(func, items, _SHARED)
+def _in_worker(func: Callable[..., Any], items: list[Any]) -> list[Any]:
+    return _run_batch(func, items, _SHARED)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -89,7 +89,6 @@ def _batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
 
 
 def _pooled(
-    runner: _Runner,
     func: Callable[..., Any],
     *,
     items: Iterable[Any],
@@ -97,25 +96,35 @@ def _pooled(
     workers: int,
     batch_size: int,
 ) -> Iterator[Any]:
-    """Yield the results of ``runner(func, batch)`` for every batch, in order, on ``workers`` processes."""
+    """Yield the results of ``func(batch, *shared)`` for every batch, in order, on ``workers`` processes."""
     in_flight: collections.deque[concurrent.futures.Future[list[Any]]] = collections.deque()
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_install, initargs=(shared,)
-    ) as pool:
-        try:
-            for batch in _batches(items, batch_size):
-                in_flight.append(pool.submit(_in_worker, runner, func, batch))
-                if len(in_flight) >= 2 * workers:
+    context = _context()
+    forked = context.get_start_method() == "fork"
+    if forked:
+        # A forked worker shares the parent's pages until it writes to them, and the cyclic garbage
+        # collector writes to every object it visits: frozen objects are never visited, so the
+        # parent's heap (profiles, tables) stays shared instead of being copied into each worker.
+        gc.freeze()
+    try:
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_install, initargs=(shared,)
+        ) as pool:
+            try:
+                for batch in _batches(items, batch_size):
+                    in_flight.append(pool.submit(_in_worker, func, batch))
+                    if len(in_flight) >= 2 * workers:
+                        yield from in_flight.popleft().result()
+                while in_flight:
                     yield from in_flight.popleft().result()
-            while in_flight:
-                yield from in_flight.popleft().result()
-        finally:
-            for future in in_flight:
-                future.cancel()
+            finally:
+                for future in in_flight:
+                    future.cancel()
+    finally:
+        if forked:
+            gc.unfreeze()
 
 
 def _sequential(
-    runner: _Runner,
     func: Callable[..., Any],
     *,
     items: Iterable[Any],
@@ -123,31 +132,7 @@ def _sequential(
     batch_size: int,
 ) -> Iterator[Any]:
     for batch in _batches(items, batch_size):
-        yield from runner(func, batch, shared)
-
-
-def _map(
-    runner: _Runner,
-    func: Callable[..., Any],
-    items: Sequence[Any],
-    *,
-    shared: tuple[Any, ...],
-    workers: int,
-    batch_size: int,
-    progress: bool | None,
-    desc: str,
-) -> list[Any]:
-    if batch_size < 1:
-        msg = f"batch_size must be at least 1, got {batch_size!r}"
-        raise ValueError(msg)
-    processes = effective_workers(workers)
-    if processes == 1 or len(items) < _MIN_PARALLEL_ITEMS:
-        results = _sequential(runner, func, items=items, shared=shared, batch_size=batch_size)
-    else:
-        results = _pooled(
-            runner, func, items=items, shared=shared, workers=processes, batch_size=batch_size
-        )
-    return list(track(results, desc=desc, total=len(items), progress=progress))
+        yield from _run_batch(func, batch, shared)
 
 
 def parallel_map(
@@ -159,6 +144,7 @@ def parallel_map(
     batch_size: int = _DEFAULT_BATCH,
     progress: bool | None = False,
     desc: str = "",
+    min_items: int = _MIN_PARALLEL_ITEMS,
 ) -> list[_R]:
     """Return ``[func(item, *shared) for item in items]``, computed on up to ``workers`` processes.
 
@@ -170,6 +156,8 @@ def parallel_map(
         batch_size: items per task sent to a worker.
         progress: show a progress bar with ETA (``None``: only on a terminal).
         desc: the progress bar's label.
+        min_items: fewer items than this run in this process (a pool costs more than small work
+            saves); lower it when each item is a lot of work.
 
     Returns:
         The results in the order of ``items``, identical for any ``workers``.
@@ -178,20 +166,21 @@ def parallel_map(
         >>> parallel_map(divmod, [7, 9], shared=(4,))
         [(1, 3), (2, 1)]
     """
-    results: list[_R] = _map(
-        _run_items,
-        func,
-        items,
-        shared=shared,
-        workers=workers,
-        batch_size=batch_size,
-        progress=progress,
-        desc=desc,
+    return list(
+        iter_batches(
+            functools.partial(_each, func),
+            items,
+            shared=shared,
+            workers=workers,
+            batch_size=batch_size,
+            progress=progress,
+            desc=desc,
+            min_items=min_items,
+        )
     )
-    return results
 
 
-def parallel_batches(
+def iter_batches(
     func: Callable[..., Iterable[_R]],
     items: Sequence[_T],
     *,
@@ -200,24 +189,27 @@ def parallel_batches(
     batch_size: int = _DEFAULT_BATCH,
     progress: bool | None = False,
     desc: str = "",
-) -> list[_R]:
-    """Return the concatenation of ``func(batch, *shared)`` over consecutive batches of ``items``.
+    min_items: int = _MIN_PARALLEL_ITEMS,
+) -> Iterator[_R]:
+    """Yield ``func(batch, *shared)``'s results over consecutive batches of ``items``, in order.
 
-    For functions that work on a list at once (such as `caselink.compare.compare_pairs`), so set-up
-    is paid once per batch. ``func`` must return one result per item of its batch, in order.
+    For functions that work on a list at once, so set-up is paid once per batch; ``func`` must
+    return one result per item of its batch, in order. Results come as soon as they are ready, so
+    the caller can fold them into compact state instead of holding all of them. The options are
+    `parallel_map`'s.
 
     Examples:
-        >>> parallel_batches(sorted, [3, 1, 2], batch_size=3)
+        >>> list(iter_batches(sorted, [3, 1, 2], batch_size=3))
         [1, 2, 3]
     """
-    results: list[_R] = _map(
-        _run_batch,
-        func,
-        items,
-        shared=shared,
-        workers=workers,
-        batch_size=batch_size,
-        progress=progress,
-        desc=desc,
-    )
-    return results
+    if batch_size < 1:
+        msg = f"batch_size must be at least 1, got {batch_size!r}"
+        raise ValueError(msg)
+    processes = effective_workers(workers)
+    if processes == 1 or len(items) < min_items:
+        results = _sequential(func, items=items, shared=shared, batch_size=batch_size)
+    else:
+        results = _pooled(
+            func, items=items, shared=shared, workers=processes, batch_size=batch_size
+        )
+    return track(results, desc=desc, total=len(items), progress=progress)

@@ -31,4 +31,7 @@ def track(
     if not progress_enabled(progress):
         yield from items
         return
+    # tqdm's monitor thread would make worker pools start by spawn instead of fork (forking a
+    # threaded process is unsafe): every later pool would then pickle its shared state.
+    tqdm.monitor_interval = 0
     yield from tqdm(items, desc=desc, total=total, unit="it", leave=False, dynamic_ncols=True)

@@ -9,7 +9,11 @@ Same-case articles rarely share text, so LSH (which finds copies and syndication
   are left out of the index (they cost the most and say the least).
 * **field keys**: the same named officer or person, the same reference number, the same agency or place
   within a publication-date window. A key carried by more than ``max_block_size`` articles is not used,
-  so no block grows quadratically (its pairs are left to the neighbour rules).
+  so no block grows quadratically (its pairs are left to the neighbour rules); names and references
+  also have keys within a date window, which stay usable in a corpus large enough to make the plain
+  key common (on the training files the plain keys never are, and the candidates do not change).
+* LSH buckets shared by more than ``max_bucket_size`` articles are not used either: they hold stock
+  text rather than copies of one story, and their pairs grow with the square of their size.
 
 Every rule is a property of the pair alone, given fixed counts of keys and terms: the candidate set does
 not depend on input order, and a `CandidateIndex` fed in batches (query, then insert) returns, over all
@@ -37,16 +41,18 @@ import numpy as np
 import xxhash
 
 from caselink._hashing import fmix64
-from caselink._types import ArticleId, PairKey
+from caselink._types import ArticleId
 from caselink.config import BlockingConfig
 from caselink.errors import IncompatibleSignatureError, InputError
-from caselink.models import CandidatePair, Profile, pair_key
+from caselink.models import CandidatePair, Candidates, Profile
 
 __all__ = [
+    "RULES",
     "CandidateIndex",
     "block_candidates",
     "block_counts",
     "blocking_stats",
+    "candidate_columns",
     "field_keys",
     "lsh_params",
 ]
@@ -55,6 +61,7 @@ logger = logging.getLogger(__name__)
 
 _NO_DAY = np.iinfo(np.int32).min
 _TERM_PREFIX = "term:"
+_BAND_PREFIX = "band:"
 _M32 = np.uint64(0xFFFFFFFF)
 
 
@@ -108,15 +115,20 @@ def field_keys(profile: Profile, config: BlockingConfig | None = None) -> list[s
     keys += [f"name:{norm}" for norm in dict.fromkeys(names) if " " in norm]
     if profile.published is not None:
         day = profile.published.toordinal()
+
+        def windows(width: int) -> tuple[str, str]:
+            # Two overlapping windows, so articles just across a window edge still meet.
+            return f"{day // width}", f"{(day + width // 2) // width}h"
+
+        # A reference or name too common to block on in the whole corpus (a long case's
+        # reference, a common name in a million articles) still blocks within a date window.
+        keys += [f"{key}:{w}" for key in keys for w in windows(max(cfg.date_window_days, 1))]
         for rule, field, window in (
             ("agency", "agencies", cfg.date_window_days),
             ("place", "places", cfg.place_window_days),
         ):
-            width = max(window, 1)
-            # Two overlapping windows, so articles just across a window edge still meet.
-            buckets = (day // width, (day + width // 2) // width)
-            for norm in fields.norms(field):
-                keys += [f"{rule}:{norm}:{buckets[0]}", f"{rule}:{norm}:{buckets[1]}h"]
+            buckets = windows(max(window, 1))
+            keys += [f"{rule}:{norm}:{b}" for norm in fields.norms(field) for b in buckets]
     return list(dict.fromkeys(keys))
 
 
@@ -125,7 +137,9 @@ def block_counts(
 ) -> dict[str, int]:
     """Count how many articles carry each field key and each term (as ``"term:<term>"``).
 
-    These counts decide which keys and terms are too common to block on. `block_candidates` takes them
+    LSH buckets are counted too (as ``"band:<key>"``), but only those too large to use
+    (``max_bucket_size``): any band key missing from the counts is rare. These counts decide which
+    keys, terms and buckets are too common to block on. `block_candidates` takes them
     from its own input; give a `CandidateIndex` the counts of a reference corpus to make its batches
     add up exactly to one batch run.
 
@@ -135,10 +149,53 @@ def block_counts(
     """
     cfg = config or BlockingConfig()
     counts: Counter[str] = Counter()
+    bands: list[np.ndarray] = []
+    chunk: list[Profile] = []
     for profile in profiles:
         counts.update(field_keys(profile, cfg))
         counts.update(_TERM_PREFIX + term for term, _ in profile.terms)
+        chunk.append(profile)
+        if len(chunk) == CandidateIndex.CHUNK:
+            bands.append(_profile_band_keys(chunk, cfg))
+            chunk = []
+    bands.append(_profile_band_keys(chunk, cfg))
+    # Only LSH buckets too large to use are counted: every other band key counts as rare.
+    keys, sizes = np.unique(np.concatenate(bands), return_counts=True)
+    over = sizes > cfg.max_bucket_size
+    counts.update(
+        {
+            f"{_BAND_PREFIX}{k:08x}": n
+            for k, n in zip(keys[over].tolist(), sizes[over].tolist(), strict=True)
+        }
+    )
     return dict(counts)
+
+
+def _signature_rows(
+    batch: Sequence[Profile], num_perm: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The batch's signatures as a ``(len(batch), num_perm)`` matrix, and which rows have one."""
+    has_sig = np.array([p.signature.num_shingles > 0 for p in batch], dtype=bool)
+    if num_perm is None:
+        lengths = {
+            len(p.signature.hashvalues) for p, has in zip(batch, has_sig, strict=True) if has
+        }
+        num_perm = max(lengths, default=0) // 4
+    matrix = np.zeros((len(batch), num_perm), dtype=np.uint32)
+    for i in np.flatnonzero(has_sig).tolist():
+        if len(batch[i].signature.hashvalues) == 4 * num_perm:
+            matrix[i] = np.frombuffer(batch[i].signature.hashvalues, dtype="<u4")
+    return matrix, has_sig
+
+
+def _profile_band_keys(batch: Sequence[Profile], config: BlockingConfig) -> np.ndarray:
+    """The LSH band keys of every signature in the batch (the band number is mixed into each)."""
+    matrix, has_sig = _signature_rows(batch)
+    if matrix.shape[1] == 0 or not has_sig.any():
+        return np.empty(0, dtype=np.uint32)
+    bands, rows = lsh_params(config.lsh_threshold, matrix.shape[1])
+    keys: np.ndarray = _band_keys(matrix[has_sig], bands, rows).ravel()
+    return keys
 
 
 def _hash32(text: str) -> int:
@@ -245,11 +302,64 @@ def _runs_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[left], order[right]
 
 
+RULES = ("agency", "lsh", "name", "place", "reference", "terms", "terms_date")
+"""Every blocking rule, in the order of their bits in a rule mask (`Candidates.rules`)."""
+
+_RULE_BIT = {rule: np.uint8(1 << i) for i, rule in enumerate(RULES)}
+
+
+def _rule_names(mask: int) -> tuple[str, ...]:
+    return tuple(rule for i, rule in enumerate(RULES) if mask >> i & 1)
+
+
+def _union(found: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Pair codes found by several rules, each pair once with the bits of every rule that found it."""
+    codes = np.concatenate(list(found.values())) if found else np.empty(0, np.uint64)
+    bits = (
+        np.concatenate(
+            [np.full(c.size, _RULE_BIT[rule], dtype=np.uint8) for rule, c in found.items()]
+        )
+        if found
+        else np.empty(0, np.uint8)
+    )
+    if codes.size == 0:
+        return codes.astype(np.uint64), bits
+    order = np.argsort(codes, kind="stable")
+    codes, bits = codes[order], bits[order]
+    first = np.ones(codes.size, dtype=bool)
+    first[1:] = codes[1:] != codes[:-1]
+    starts = np.flatnonzero(first)
+    return codes[starts], np.bitwise_or.reduceat(bits, starts)
+
+
 def _pair_codes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     lo = np.minimum(x, y).astype(np.uint64)
     hi = np.maximum(x, y).astype(np.uint64)
     codes: np.ndarray = (lo << np.uint64(32)) | hi
     return codes
+
+
+class _HashCounts:
+    """Counts keyed by hash, in sorted arrays (no Python object per key)."""
+
+    def __init__(self) -> None:
+        self.hashes = np.empty(0, dtype=np.uint32)
+        self.counts = np.empty(0, dtype=np.int64)
+
+    def add(self, hashes: np.ndarray, counts: np.ndarray | None = None) -> None:
+        values = np.ones(hashes.size, dtype=np.int64) if counts is None else counts
+        keys = np.concatenate([self.hashes, hashes.astype(np.uint32)])
+        self.hashes, inverse = np.unique(keys, return_inverse=True)
+        merged = np.concatenate([self.counts, values])
+        self.counts = np.bincount(inverse, weights=merged).astype(np.int64)
+
+    def of(self, hashes: np.ndarray) -> np.ndarray:
+        """The count of each hash (0 when never counted)."""
+        if self.hashes.size == 0:
+            return np.zeros(hashes.size, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.hashes, hashes), self.hashes.size - 1)
+        found: np.ndarray = np.where(self.hashes[at] == hashes, self.counts[at], 0)
+        return found
 
 
 class _Growing:
@@ -306,18 +416,22 @@ class CandidateIndex:
         self.config = config or BlockingConfig()
         self._fixed_counts = counts
         self._live_counts: Counter[str] = Counter()
-        # Term counts live in sorted arrays keyed by the term's 32-bit hash (no Python object per term).
-        self._term_hashes = np.empty(0, dtype=np.uint32)
-        self._term_counts = np.empty(0, dtype=np.int64)
+        # Term and LSH bucket counts live in sorted arrays keyed by 32-bit hashes (terms: the
+        # term's hash; buckets: the band key itself), no Python object per key.
+        self._term_counts = _HashCounts()
+        self._band_counts = _HashCounts()
         if counts is not None:
-            prefix = len(_TERM_PREFIX)
-            pairs = [
-                (_hash32(k[prefix:]), n) for k, n in counts.items() if k.startswith(_TERM_PREFIX)
-            ]
-            self._merge_term_counts(
-                np.array([h for h, _ in pairs], dtype=np.uint32),
-                np.array([n for _, n in pairs], dtype=np.int64),
-            )
+            for prefix, found, read in (
+                (_TERM_PREFIX, self._term_counts, _hash32),
+                (_BAND_PREFIX, self._band_counts, lambda key: int(key, 16)),
+            ):
+                pairs = [
+                    (read(k[len(prefix) :]), n) for k, n in counts.items() if k.startswith(prefix)
+                ]
+                found.add(
+                    np.array([h for h, _ in pairs], dtype=np.uint32),
+                    np.array([n for _, n in pairs], dtype=np.int64),
+                )
         self._ids: list[ArticleId] = []
         self._position: dict[ArticleId, int] = {}
         self._days = _Growing(np.int32)
@@ -330,6 +444,11 @@ class CandidateIndex:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    @property
+    def ids(self) -> tuple[ArticleId, ...]:
+        """The indexed articles, in the order they were added (the positions of `add_codes`)."""
+        return tuple(self._ids)
 
     @property
     def nbytes(self) -> dict[str, int]:
@@ -346,19 +465,6 @@ class CandidateIndex:
             "field_blocks": blocks,
         }
 
-    def _merge_term_counts(self, hashes: np.ndarray, counts: np.ndarray) -> None:
-        keys = np.concatenate([self._term_hashes, hashes])
-        values = np.concatenate([self._term_counts, counts])
-        self._term_hashes, inverse = np.unique(keys, return_inverse=True)
-        self._term_counts = np.bincount(inverse, weights=values).astype(np.int64)
-
-    def _term_count(self, hashes: np.ndarray) -> np.ndarray:
-        if self._term_hashes.size == 0:
-            return np.zeros(hashes.size, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self._term_hashes, hashes), self._term_hashes.size - 1)
-        found: np.ndarray = np.where(self._term_hashes[at] == hashes, self._term_counts[at], 0)
-        return found
-
     def _count(self, key: str) -> int:
         if self._fixed_counts is not None:
             return self._fixed_counts.get(key, 0)
@@ -374,17 +480,43 @@ class CandidateIndex:
             InputError: when an article id is already indexed or repeated in the batch.
             IncompatibleSignatureError: when signature lengths differ from those already indexed.
         """
-        batch = list(profiles)
-        found: list[CandidatePair] = []
-        for start in range(0, len(batch), self.CHUNK):
-            found.extend(self._add_chunk(batch[start : start + self.CHUNK]))
-        if len(batch) > self.CHUNK:
-            found.sort(key=lambda p: (p.a, p.b))
+        codes, rules = self.add_codes(profiles)
+        ids = self._ids
+        found = [
+            CandidatePair.of(ids[code >> 32], ids[code & 0xFFFFFFFF], _rule_names(mask))
+            for code, mask in zip(codes.tolist(), rules.tolist(), strict=True)
+        ]
+        found.sort(key=lambda p: (p.a, p.b))
         return found
 
-    def _add_chunk(self, batch: list[Profile]) -> list[CandidatePair]:
+    def add_codes(self, profiles: Iterable[Profile]) -> tuple[np.ndarray, np.ndarray]:
+        """`add` without one object per pair: the new pairs as index positions and rule bits.
+
+        Returns:
+            ``(codes, rules)``: per pair, ``(x << 32) | y`` with index positions ``x < y`` (the
+            order articles were added in), sorted; and a bit mask over `RULES`.
+        """
+        codes: list[np.ndarray] = []
+        rules: list[np.ndarray] = []
+        batch: list[Profile] = []
+        for profile in profiles:
+            batch.append(profile)
+            if len(batch) == self.CHUNK:
+                found = self._add_chunk(batch)
+                codes.append(found[0])
+                rules.append(found[1])
+                batch = []
+        found = self._add_chunk(batch)
+        codes.append(found[0])
+        rules.append(found[1])
+        # Chunks find disjoint pairs (each pair once, when its later article arrives).
+        all_codes = np.concatenate(codes)
+        order = np.argsort(all_codes, kind="stable")
+        return all_codes[order], np.concatenate(rules)[order]
+
+    def _add_chunk(self, batch: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
         if not batch:
-            return []
+            return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint8)
         base = len(self._ids)
         for offset, profile in enumerate(batch):
             if profile.article_id in self._position:
@@ -407,14 +539,10 @@ class CandidateIndex:
         rules["lsh"] = self._add_lsh(batch, base)
         terms, terms_date = self._add_terms(batch, base)
         rules["terms"], rules["terms_date"] = terms, terms_date
-        found: dict[PairKey, set[str]] = defaultdict(set)
-        for rule, codes in rules.items():
-            for code in np.unique(codes).tolist():
-                found[pair_key(self._ids[code >> 32], self._ids[code & 0xFFFFFFFF])].add(rule)
         for rule, pairs in self._add_fields(keys, base).items():
-            for x, y in pairs:
-                found[pair_key(self._ids[x], self._ids[y])].add(rule)
-        return [CandidatePair(a, b, tuple(r)) for (a, b), r in sorted(found.items())]
+            found = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+            rules[rule] = _pair_codes(found[:, 0], found[:, 1])
+        return _union(rules)
 
     def _add_lsh(self, batch: list[Profile], base: int) -> np.ndarray:
         cfg = self.config
@@ -433,16 +561,19 @@ class CandidateIndex:
                 f"{self._num_perm}; make every signature with the same [shingle] num_perm and seed"
             )
             raise IncompatibleSignatureError(msg)
-        matrix = np.zeros((len(batch), self._num_perm), dtype=np.uint32)
-        for i, profile in enumerate(batch):
-            if has_sig[i]:
-                matrix[i] = np.frombuffer(profile.signature.hashvalues, dtype="<u4")
+        matrix, _has = _signature_rows(batch, self._num_perm)
         self._sketch.extend((matrix & 0xFF).astype(np.uint8))
         self._has_sig.extend(has_sig)
         bands, rows = lsh_params(cfg.lsh_threshold, self._num_perm)
         rows_with = np.flatnonzero(has_sig)
         keys = _band_keys(matrix[rows_with], bands, rows).ravel()
         docs = np.repeat(rows_with + base, bands).astype(np.int64)
+        if self._fixed_counts is None:
+            self._band_counts.add(keys)
+        # A bucket shared by more articles than max_bucket_size holds stock text, not copies of one
+        # story: it is not used (its pairs grow with the square of its size).
+        usable = self._band_counts.of(keys) <= cfg.max_bucket_size
+        keys, docs = keys[usable], docs[usable]
         query, stored, _ = self._bands.lookup(keys)
         left, right = _runs_pairs(keys)
         x = np.concatenate([docs[query], docs[left]])
@@ -482,8 +613,8 @@ class CandidateIndex:
             (w for p in batch for _, w in p.terms), dtype=np.float32, count=sum(sizes)
         )
         if self._fixed_counts is None:
-            self._merge_term_counts(all_keys, np.ones(all_keys.size, dtype=np.int64))
-        usable = self._term_count(all_keys) <= cfg.max_term_postings
+            self._term_counts.add(all_keys)
+        usable = self._term_counts.of(all_keys) <= cfg.max_term_postings
         keys, doc_arr = all_keys[usable], all_docs[usable]
         # Stored as float16; compute with the stored value so batch and stream see the same weight.
         w = all_w[usable].astype(np.float16).astype(np.float32)
@@ -532,6 +663,37 @@ class CandidateIndex:
         return pairs
 
 
+def candidate_columns(
+    profiles: Iterable[Profile], config: BlockingConfig | None = None, *, counts: Mapping[str, int]
+) -> Candidates:
+    """Every candidate pair of profiles given in id order, as columns (no object per pair).
+
+    Args:
+        profiles: the profiles, sorted by article id (an iterable is consumed once, so a
+            stream of profiles built chunk by chunk never has to be held whole).
+        config: the blocking settings.
+        counts: the key and term counts that decide what is too common to block on
+            (`block_counts`), taken over the whole corpus.
+
+    Raises:
+        ValueError: when the profiles are not in increasing id order.
+
+    Examples:
+        >>> candidate_columns([], counts={}).pairs()
+        []
+    """
+    cfg = config or BlockingConfig()
+    index = CandidateIndex(cfg, counts=counts)
+    codes, rules = index.add_codes(profiles)
+    return Candidates(
+        index.ids,
+        (codes >> np.uint64(32)).astype(np.int64),
+        (codes & _M32).astype(np.int64),
+        rules,
+        RULES,
+    )
+
+
 def block_candidates(
     profiles: Sequence[Profile], config: BlockingConfig | None = None
 ) -> list[CandidatePair]:
@@ -546,49 +708,41 @@ def block_candidates(
     """
     cfg = config or BlockingConfig()
     ordered = sorted(profiles, key=lambda p: p.article_id)
-    index = CandidateIndex(cfg, counts=block_counts(ordered, cfg))
-    return index.add(ordered)
+    return candidate_columns(ordered, cfg, counts=block_counts(ordered, cfg)).pairs()
 
 
-def _gold_pairs(gold: Mapping[ArticleId, str]) -> set[PairKey]:
-    members: dict[str, list[ArticleId]] = defaultdict(list)
-    for aid, label in gold.items():
-        members[label].append(aid)
-    return {
-        pair_key(x, y) for ids in members.values() for i, x in enumerate(ids) for y in ids[i + 1 :]
-    }
-
-
-def _connected_share(gold: Mapping[ArticleId, str], hits: Sequence[CandidatePair]) -> float:
+def _connected_share(
+    gold: Mapping[ArticleId, str], x: list[ArticleId], y: list[ArticleId]
+) -> float:
     """Share of multi-article gold cases whose articles the found gold pairs connect into one piece.
 
     This is the ceiling for any clustering of these candidates: a case split here cannot be rebuilt.
     """
-    parent = {aid: aid for aid in gold}
+    from scipy.sparse import coo_matrix  # noqa: PLC0415 - only labelled statistics need it
+    from scipy.sparse.csgraph import connected_components  # noqa: PLC0415
 
-    def root(x: ArticleId) -> ArticleId:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for pair in hits:
-        parent[root(pair.a)] = root(pair.b)
-    pieces: dict[str, set[ArticleId]] = defaultdict(set)
-    sizes: Counter[str] = Counter(gold.values())
+    node = {aid: i for i, aid in enumerate(gold)}
+    rows = np.array([node[a] for a in x], dtype=np.int64)
+    cols = np.array([node[b] for b in y], dtype=np.int64)
+    graph = coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(len(node),) * 2)
+    _n, piece = connected_components(graph.tocsr(), directed=False)
+    pieces: dict[str, set[int]] = defaultdict(set)
     for aid, label in gold.items():
-        pieces[label].add(root(aid))
+        pieces[label].add(int(piece[node[aid]]))
+    sizes: Counter[str] = Counter(gold.values())
     multi = [label for label, n in sizes.items() if n > 1]
     return sum(1 for label in multi if len(pieces[label]) == 1) / len(multi) if multi else 1.0
 
 
 def blocking_stats(
-    pairs: Sequence[CandidatePair], n_articles: int, gold: Mapping[ArticleId, str] | None = None
+    pairs: Candidates | Sequence[CandidatePair],
+    n_articles: int,
+    gold: Mapping[ArticleId, str] | None = None,
 ) -> dict[str, Any]:
     """Summarise candidate generation: pairs per rule, overlaps, reduction ratio and pair completeness.
 
     Args:
-        pairs: the candidates.
+        pairs: the candidates, as columns or as `CandidatePair` objects.
         n_articles: how many articles were blocked.
         gold: optional gold labels (article id -> incident); adds pair completeness overall and per rule,
             how many gold pairs each rule alone finds, and the share of gold cases the found pairs
@@ -599,30 +753,56 @@ def blocking_stats(
         >>> stats["pair_completeness"], stats["pairs_per_rule"]
         (1.0, {'lsh': 1})
     """
-    per_rule = Counter(rule for p in pairs for rule in p.rules)
-    overlaps = Counter("+".join(p.rules) for p in pairs if len(p.rules) > 1)
+    columns = pairs if isinstance(pairs, Candidates) else Candidates.from_pairs(pairs)
+    names = columns.rule_names
+    masks, mask_counts = np.unique(columns.rules, return_counts=True)
+    per_rule: Counter[str] = Counter()
+    overlaps: Counter[str] = Counter()
+    for mask, n in zip(masks.tolist(), mask_counts.tolist(), strict=True):
+        rules = columns.rule_tuple(mask)
+        per_rule.update(dict.fromkeys(rules, n))
+        if len(rules) > 1:
+            overlaps["+".join(rules)] += n
+    found = len(columns)
     total = n_articles * (n_articles - 1) // 2
     stats: dict[str, Any] = {
         "articles": n_articles,
-        "candidate_pairs": len(pairs),
-        "pairs_per_article": len(pairs) / n_articles if n_articles else 0.0,
+        "candidate_pairs": found,
+        "pairs_per_article": found / n_articles if n_articles else 0.0,
         "pairs_per_rule": dict(sorted(per_rule.items())),
         "rule_overlaps": dict(sorted(overlaps.items())),
-        "reduction_ratio": 1.0 - len(pairs) / total if total else 1.0,
+        "reduction_ratio": 1.0 - found / total if total else 1.0,
     }
     if gold is not None:
-        true_pairs = _gold_pairs(gold)
-        hits = [p for p in pairs if p.key in true_pairs]
-        by_rule = Counter(rule for p in hits for rule in p.rules)
-        only = Counter(p.rules[0] for p in hits if len(p.rules) == 1)
-        stats["gold_pairs"] = len(true_pairs)
-        stats["gold_pairs_found"] = len(hits)
-        stats["pair_completeness"] = len(hits) / len(true_pairs) if true_pairs else 1.0
+        labels = {label: i for i, label in enumerate(sorted(set(gold.values())))}
+        label = np.array([labels.get(gold.get(aid, ""), -1) for aid in columns.ids], dtype=np.int64)
+        la, lb = label[columns.a], label[columns.b]
+        hit = (la >= 0) & (la == lb)
+        sizes = np.bincount(np.array([labels[v] for v in gold.values()], dtype=np.int64))
+        true_pairs = int((sizes * (sizes - 1) // 2).sum())
+        hit_rules = columns.rules[hit]
+        hits = int(hit.sum())
+        by_rule = {
+            name: int(np.count_nonzero(hit_rules & np.uint8(1 << i)))
+            for i, name in enumerate(names)
+        }
+        single = hit_rules[(hit_rules != 0) & ((hit_rules & (hit_rules - np.uint8(1))) == 0)]
+        only: Counter[str] = Counter()
+        for mask, n in zip(*np.unique(single, return_counts=True), strict=True):
+            only[columns.rule_tuple(int(mask))[0]] += int(n)
+        stats["gold_pairs"] = true_pairs
+        stats["gold_pairs_found"] = hits
+        stats["pair_completeness"] = hits / true_pairs if true_pairs else 1.0
         stats["pair_completeness_per_rule"] = {
-            rule: round(by_rule[rule] / len(true_pairs), 4) if true_pairs else 1.0
+            rule: round(by_rule[rule] / true_pairs, 4) if true_pairs else 1.0
             for rule in sorted(per_rule)
         }
         stats["gold_pairs_only_this_rule"] = dict(sorted(only.items()))
-        stats["pair_precision"] = len(hits) / len(pairs) if pairs else 0.0
-        stats["gold_cases_connected"] = _connected_share(gold, hits)
+        stats["pair_precision"] = hits / found if found else 0.0
+        ids = columns.ids
+        stats["gold_cases_connected"] = _connected_share(
+            gold,
+            [ids[x] for x in columns.a[hit].tolist()],
+            [ids[y] for y in columns.b[hit].tolist()],
+        )
     return stats

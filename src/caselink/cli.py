@@ -80,6 +80,12 @@ def _add_resolve(commands: _Subparsers[argparse.ArgumentParser]) -> None:
         help="'spark' runs on PySpark (pip install 'caselink[spark]'; Java 17) and writes "
         "assignments.jsonl and manifest.json; the master comes from spark-submit or is local[*]",
     )
+    run.add_argument(
+        "--scored-pairs",
+        action="store_true",
+        help="also write scored_pairs.jsonl: every scored candidate pair with its contributions "
+        "(tens of pairs per article; `explain` and `eval` read it for pairs that are not links)",
+    )
     run.set_defaults(handler=_resolve)
 
 
@@ -224,9 +230,10 @@ def _resolve(args: argparse.Namespace) -> int:
         config = attrs.evolve(config, progress=False)
     if args.engine == "spark":
         return _resolve_on_spark(args, config)
-    batch = read_articles(*args.inputs)
+    # JSONL texts stay on disk until the workers read them: a large corpus need not fit in memory.
+    batch = read_articles(*args.inputs, lazy=None)
     resolution = resolve(batch, config)
-    out = resolution.write(args.out)
+    out = resolution.write(args.out, scored_pairs=args.scored_pairs)
     multi = sum(1 for c in resolution.cases if len(c.article_ids) > 1)
     print(
         f"caselink: {len(resolution.articles)} articles -> {len(resolution.cases)} cases "
@@ -257,11 +264,17 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
         raise InputError(msg) from error
 
 
-def _run_output(out_dir: str) -> tuple[dict[str, str], list[ScoredPair]]:
+def _run_output(out_dir: str) -> tuple[dict[str, str], list[ScoredPair], bool]:
+    """The run's assignments and scored pairs, and whether those are every scored pair.
+
+    ``scored_pairs.jsonl`` (``resolve --scored-pairs``) has every scored pair; without it only the
+    links of ``pairs.jsonl`` are known.
+    """
     out = Path(out_dir)
     assignments = {
         str(r["article_id"]): str(r["case_id"]) for r in _read_jsonl(out / "assignments.jsonl")
     }
+    every = (out / "scored_pairs.jsonl").is_file()
     pairs = [
         ScoredPair(
             r["a"],
@@ -274,13 +287,13 @@ def _run_output(out_dir: str) -> tuple[dict[str, str], list[ScoredPair]]:
             ],
             r.get("rules", ()),
         )
-        for r in _read_jsonl(out / "scored_pairs.jsonl")
+        for r in _read_jsonl(out / ("scored_pairs.jsonl" if every else "pairs.jsonl"))
     ]
-    return assignments, pairs
+    return assignments, pairs, every
 
 
 def _explain(args: argparse.Namespace) -> int:
-    assignments, pairs = _run_output(args.out_dir)
+    assignments, pairs, every = _run_output(args.out_dir)
     for aid in (args.a, args.b):
         if aid not in assignments:
             msg = f"article {aid!r} is not in {args.out_dir}/assignments.jsonl; check the id"
@@ -289,9 +302,14 @@ def _explain(args: argparse.Namespace) -> int:
     key = pair_key(args.a, args.b)
     scored = next((p for p in pairs if p.key == key), None)
     verdict = "same case" if same else "different cases"
-    if scored is None:
+    if scored is None and every:
         sentence = (
             f"{verdict}: {args.a} and {args.b} were never compared (no shared text or field key)"
+        )
+    elif scored is None:
+        sentence = (
+            f"{verdict}: {args.a} and {args.b} are not linked (never compared, or scored below "
+            "the link threshold; run `caselink resolve --scored-pairs` to keep every scored pair)"
         )
     else:
         sentence = f"{verdict}: {scored.explain()}"
@@ -304,7 +322,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    assignments, pairs = _run_output(args.out_dir)
+    assignments, pairs, every = _run_output(args.out_dir)
     rows = _read_jsonl(Path(args.gold))
     try:
         gold = {str(r["id"]): str(r["incident_id"]) for r in rows}
@@ -312,6 +330,8 @@ def _eval(args: argparse.Namespace) -> int:
         msg = f"every line of {args.gold!r} needs 'id' and 'incident_id', missing {error}"
         raise InputError(msg) from error
     report = evaluate(gold, assignments, pairs)
+    # Pair completeness and the sweep read every scored pair; links alone understate both.
+    report["scored_pairs"] = "every scored pair" if every else "links only (no scored_pairs.jsonl)"
     out = Path(args.out_dir) / "eval.json"
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     pw, b3 = report["pairwise"], report["b_cubed"]
@@ -323,7 +343,7 @@ def _eval(args: argparse.Namespace) -> int:
         f"pairwise P {pw['precision']:.4f} R {pw['recall']:.4f} F1 {pw['f1']:.4f}\n"
         f"B-cubed  P {b3['precision']:.4f} R {b3['recall']:.4f} F1 {b3['f1']:.4f}"
     )
-    print("threshold  pairs  precision  recall  f1")
+    print(f"threshold  pairs  precision  recall  f1    ({report['scored_pairs']})")
     for row in report["threshold_sweep"]:
         print(
             f"{row['threshold']:9.2f} {int(row['pairs']):6d} {row['precision']:10.4f} "

@@ -108,19 +108,19 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 import attrs
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from caselink._parallel import parallel_map
 from caselink._types import ArticleId, CaseId
 from caselink.config import ClusterConfig
-from caselink.models import ArticleFields, Incident, Profile, ScoredPair
+from caselink.models import ArticleFields, Incident, Profile, ScoredPair, ScoredPairs
 
 __all__ = [
     "Clustering",
@@ -133,6 +133,7 @@ __all__ = [
     "density_shift",
     "find_conflict",
     "incident_id",
+    "pair_bits",
 ]
 
 _Int = npt.NDArray[np.int64]
@@ -150,10 +151,25 @@ def incident_id(article_ids: Iterable[ArticleId]) -> CaseId:
     return "case-" + hashlib.sha1(smallest.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
 
 
+def pair_bits(probability: npt.ArrayLike) -> _Float:
+    """The match weight (log2 odds) of each probability, finite at 0 and 1: the weights clustered.
+
+    Thresholds go through the same function (`_bits`), so a pair and a threshold with equal
+    probabilities compare equal to the last bit (numpy's log2 and `math.log2` differ in the last
+    bit for about 1 value in 2,500).
+
+    Examples:
+        >>> pair_bits([0.5, 0.2]).round(6).tolist()
+        [0.0, -2.0]
+    """
+    p = np.clip(np.asarray(probability, dtype=np.float64), 1e-15, 1.0 - 1e-15)
+    bits: _Float = np.log2(p / (1.0 - p))
+    return bits
+
+
 def _bits(probability: float) -> float:
-    """The match weight (log2 odds) of a probability, finite at 0 and 1."""
-    p = min(max(probability, 1e-15), 1.0 - 1e-15)
-    return math.log2(p / (1.0 - p))
+    """The match weight (log2 odds) of one probability (see `pair_bits`)."""
+    return float(pair_bits(np.array([probability]))[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -420,22 +436,73 @@ _Cell = list[float]
 """Between two clusters: [sum of scored weights, number of scored pairs, number of links]."""
 
 
+def _bridges(size: int, x: _Int, y: _Int) -> list[tuple[int, int]]:
+    """The bridges of a simple undirected graph on nodes ``0 .. size - 1`` (iterative Tarjan).
+
+    Each bridge is ``(u, v)`` with ``u < v``; linear in nodes and edges, no recursion limit.
+    """
+    ends = np.concatenate((x, y))
+    order = np.argsort(ends, kind="stable")
+    neighbours = np.concatenate((y, x))[order].tolist()
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(ends, minlength=size)))).tolist()
+    disc = [-1] * size
+    low = [0] * size
+    clock = 0
+    found = []
+    for root in range(size):
+        if disc[root] != -1:
+            continue
+        disc[root] = low[root] = clock
+        clock += 1
+        # Frames: (node, its parent, the next neighbour position to look at).
+        stack = [(root, -1, indptr[root])]
+        while stack:
+            node, parent, at = stack[-1]
+            if at < indptr[node + 1]:
+                stack[-1] = (node, parent, at + 1)
+                other = neighbours[at]
+                if other == parent:
+                    continue
+                if disc[other] == -1:
+                    disc[other] = low[other] = clock
+                    clock += 1
+                    stack.append((other, node, indptr[other]))
+                elif disc[other] < low[node]:
+                    low[node] = disc[other]
+                continue
+            stack.pop()
+            if stack:
+                above = stack[-1][0]
+                low[above] = min(low[above], low[node])
+                if low[node] > disc[above]:
+                    found.append((min(above, node), max(above, node)))
+    return found
+
+
 def _bridge_sides(nodes: list[int], links: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
     """Return each bridge of the link graph with the number of nodes on its smaller side."""
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from(links)
-    bridges = [(min(u, v), max(u, v)) for u, v in nx.bridges(graph)]
+    local = {n: i for i, n in enumerate(nodes)}
+    pairs = np.array([(local[u], local[v]) for u, v in links], dtype=np.int64).reshape(-1, 2)
+    x, y = pairs[:, 0], pairs[:, 1]
+    bridges = [(nodes[u], nodes[v]) for u, v in _bridges(len(nodes), x, y)]
     if not bridges:
         return {}
+    bridges = [(min(u, v), max(u, v)) for u, v in bridges]
     # Contract the 2-edge-connected parts; the bridges then form a forest over the parts.
-    graph.remove_edges_from(bridges)
-    part_of: dict[int, int] = {}
-    size: list[int] = []
-    parts = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0])
-    for index, members in enumerate(parts):
-        size.append(len(members))
-        part_of.update(dict.fromkeys(members, index))
+    cut = {(local[u], local[v]) for u, v in bridges}
+    cut |= {(v, u) for u, v in cut}
+    kept = np.array([(u, v) not in cut for u, v in zip(x.tolist(), y.tolist(), strict=True)])
+    graph = coo_matrix(
+        (np.ones(int(kept.sum()), dtype=np.int8), (x[kept], y[kept])), shape=(len(nodes),) * 2
+    )
+    _count, piece = connected_components(graph.tocsr(), directed=False)
+    # Parts numbered by their smallest node, as a sorted list of parts would number them.
+    first_node: dict[int, int] = {}
+    for i, label in enumerate(piece.tolist()):
+        first_node.setdefault(label, i)
+    rank = {label: k for k, label in enumerate(sorted(first_node, key=first_node.__getitem__))}
+    part_of = {nodes[i]: rank[label] for i, label in enumerate(piece.tolist())}
+    size = np.bincount([rank[label] for label in piece.tolist()]).tolist()
     tree: dict[int, list[int]] = defaultdict(list)
     for u, v in bridges:
         tree[part_of[u]].append(part_of[v])
@@ -488,14 +555,13 @@ class _Component:
                 if side >= config.bridge_min_side and links[edge] < bridge_w:
                     del links[edge]
                     self.weak_bridges += 1
-        self.table: dict[int, dict[int, _Cell]] = {n: {} for n in nodes}
+        table: dict[int, dict[int, _Cell]] = {n: {} for n in nodes}
+        # Each pair comes once (`cluster_graph` keeps one weight per pair), so a cell is one pair.
         for i, j, w in edges:
             linked = 1.0 if (i, j) in links else 0.0
-            for x, y in ((i, j), (j, i)):
-                cell = self.table[x].setdefault(y, [0.0, 0.0, 0.0])
-                cell[0] += w
-                cell[1] += 1.0
-                cell[2] += linked
+            table[i][j] = [w, 1.0, linked]
+            table[j][i] = [w, 1.0, linked]
+        self.table = table
         self.merge_w = _bits(config.merge_threshold)
         self.missing = config.missing_weight if config.missing_pairs == "count" else None
 
@@ -527,13 +593,31 @@ class _Component:
         ky = [k for y in ys if (k := keys[y]) is not None and not k.empty]
         return any(find_conflict(a, b, self.config) is not None for a in kx for b in ky)
 
-    def _candidates(self, x: int) -> Iterable[tuple[float, int, int, int, int]]:
+    def _candidates(self, x: int) -> list[tuple[float, int, int, int, int]]:
+        # The hot loop of clustering: `_score` inlined for the default method, same arithmetic.
+        if self.missing is None or self.config.method != "average":
+            return [
+                (-s, *((x, z) if x < z else (z, x)), *self._versions(x, z))
+                for z, cell in self.table[x].items()
+                if cell[2] > 0 and (s := self._score(x, z, cell)) >= self.merge_w
+            ]
+        found = []
+        members, version, missing, merge_w = self.members, self.version, self.missing, self.merge_w
+        size_x, version_x = len(members[x]), version[x]
         for z, cell in self.table[x].items():
             if cell[2] > 0:
-                s = self._score(x, z, cell)
-                if s >= self.merge_w:
-                    a, b = (x, z) if x < z else (z, x)
-                    yield (-s, a, b, self.version[a], self.version[b])
+                pairs = float(size_x * len(members[z]))
+                s = (cell[0] + missing * (pairs - cell[1])) / pairs
+                if s >= merge_w:
+                    if x < z:
+                        found.append((-s, x, z, version_x, version[z]))
+                    else:
+                        found.append((-s, z, x, version[z], version_x))
+        return found
+
+    def _versions(self, x: int, z: int) -> tuple[int, int]:
+        a, b = (x, z) if x < z else (z, x)
+        return self.version[a], self.version[b]
 
     def _merge(self, x: int, y: int) -> None:
         """Merge cluster ``y`` into ``x`` (``x < y``: the representative stays the smallest node)."""
@@ -545,8 +629,9 @@ class _Component:
             if z == x:
                 continue
             mine = row_x.setdefault(z, [0.0, 0.0, 0.0])
-            for k in range(3):
-                mine[k] += cell[k]
+            mine[0] += cell[0]
+            mine[1] += cell[1]
+            mine[2] += cell[2]
             other = self.table[z]
             del other[y]
             other[x] = list(mine)
@@ -604,12 +689,22 @@ def _split_large(
         return comp, sizes, 0
     comp = comp.copy()
     base = _bits(config.threshold)
-    pending = [(int(label), base + config.threshold_step) for label in big.tolist()]
+    # Each pending piece carries the pairs that can hold it together (its parent's, above the
+    # parent's level), so a split never scans every pair of the corpus again.
+    pending = [
+        (
+            int(label),
+            base + config.threshold_step,
+            np.flatnonzero((comp[lo] == label) & (comp[hi] == label)),
+        )
+        for label in big.tolist()
+    ]
     next_label = int(comp.max()) + 1
     while pending:
-        label, level = pending.pop()
+        label, level, around = pending.pop()
         nodes = np.flatnonzero(comp == label)
-        inside = (comp[lo] == label) & (comp[hi] == label) & (w >= level)
+        el, eh = lo[around], hi[around]
+        inside = around[(comp[el] == label) & (comp[eh] == label) & (w[around] >= level)]
         local = np.searchsorted(nodes, np.concatenate((lo[inside], hi[inside])))
         half = local.size // 2
         graph = coo_matrix(
@@ -619,8 +714,16 @@ def _split_large(
         count, sub = connected_components(graph.tocsr(), directed=False)
         comp[nodes] = next_label + sub
         sub_sizes = np.bincount(sub, minlength=count)
+        # An inside pair joins two nodes of one piece: group the pairs by that piece.
+        piece_of = sub[local[:half]]
+        order = np.argsort(piece_of, kind="stable")
+        bounds = np.searchsorted(piece_of[order], np.arange(count + 1))
         pending.extend(
-            (next_label + piece, level + config.threshold_step)
+            (
+                next_label + piece,
+                level + config.threshold_step,
+                inside[order[bounds[piece] : bounds[piece + 1]]],
+            )
             for piece in np.flatnonzero(sub_sizes > limit).tolist()
         )
         next_label += count
@@ -638,6 +741,8 @@ def _canonical_pairs(num_nodes: int, lo: _Int, hi: _Int, w: _Float) -> tuple[_In
     if lo.size == 0:
         return lo, hi, w
     key = lo * max(num_nodes, 1) + hi
+    if bool(np.all(key[1:] > key[:-1])):
+        return lo, hi, w  # already sorted and distinct (a run's own pairs are)
     # Equal keys are the same pair and only their maximum weight is kept, so an unstable sort is fine.
     order = np.argsort(key)
     key, w = key[order], w[order]
@@ -674,6 +779,8 @@ def cluster_graph(
     cannot_rows: npt.ArrayLike | None = None,
     cannot_cols: npt.ArrayLike | None = None,
     keys: Sequence[ConflictKeys | None] | None = None,
+    workers: int = 1,
+    progress: bool | None = False,
 ) -> GraphClustering:
     """Cluster a graph given as arrays: the memory-lean core of `cluster_incidents`.
 
@@ -687,6 +794,9 @@ def cluster_graph(
         cannot_rows: first node of each explicit cannot-link pair.
         cannot_cols: second node of each explicit cannot-link pair.
         keys: per node, its hard facts for the field cannot-link rules (``None`` for none).
+        workers: processes over which the link components are clustered (the result does not
+            depend on it).
+        progress: show a progress bar with ETA over the components (``None``: on a terminal).
 
     Returns:
         Canonical labels (the smallest node of each cluster), split flags and diagnostics.
@@ -733,28 +843,26 @@ def cluster_graph(
     ends = np.searchsorted(ecomp, multi, side="right").tolist()
     node_keys = keys if keys is not None and cfg.cannot_link else None
 
+    items = list(zip(multi.tolist(), starts, ends, strict=True))
+    shared = (_Edges(elo, ehi, ew, node_order, node_bounds), cannot, node_keys, cfg)
+    # Components are independent: big runs spread them over worker processes (same result).
+    results = parallel_map(
+        _cluster_component,
+        items,
+        shared=shared,
+        workers=workers,
+        batch_size=4,
+        progress=progress,
+        desc="cluster",
+        min_items=64,
+    )
     stats: Counter[str] = Counter()
-    for label, start, end in zip(multi.tolist(), starts, ends, strict=True):
-        nodes = node_order[node_bounds[label] : node_bounds[label + 1]].tolist()
-        comp_cannot = cannot.get(label, set())
-        if _keep_whole(nodes, ew[start:end], cannot=comp_cannot, keys=node_keys, config=cfg):
-            labels[nodes] = nodes[0]
-            stats["components_kept_whole"] += 1
-            continue
-        edges = zip(
-            elo[start:end].tolist(), ehi[start:end].tolist(), ew[start:end].tolist(), strict=True
-        )
-        work = _Component(nodes, list(edges), comp_cannot, node_keys, cfg)
-        clusters = work.run()
-        stats["bridges"] += work.bridges
-        stats["weak_bridges_cut"] += work.weak_bridges
-        stats["merges_blocked_by_constraint"] += work.blocked
-        stats["components_reclustered"] += 1
-        stats["components_split"] += len(clusters) > 1
-        stats["components_split_by_constraint"] += len(clusters) > 1 and work.blocked > 0
+    for clusters, counts in results:
+        stats.update(counts)
+        blocked = counts["merges_blocked_by_constraint"] > 0
         for members in clusters:
             labels[members] = min(members)
-            split[members] = len(clusters) > 1 and work.blocked > 0
+            split[members] = len(clusters) > 1 and blocked
     diagnostics = _diagnostics(
         cfg,
         labels=labels,
@@ -768,6 +876,47 @@ def cluster_graph(
     diagnostics["largest_link_component"] = largest_link_component
     diagnostics["components_over_max_size"] = raised
     return GraphClustering(labels, split, diagnostics)
+
+
+@attrs.frozen(eq=False)
+class _Edges:
+    """The scored pairs inside link components, grouped by component, and the nodes of each."""
+
+    lo: _Int
+    hi: _Int
+    weight: _Float
+    node_order: _Int
+    node_bounds: _Int
+
+
+def _cluster_component(
+    item: tuple[int, int, int],
+    edges: _Edges,
+    cannot: Mapping[int, set[tuple[int, int]]],
+    keys: Sequence[ConflictKeys | None] | None,
+    config: ClusterConfig,
+) -> tuple[list[list[int]], Counter[str]]:
+    """Cluster one link component: its clusters (node lists) and the counts for the diagnostics."""
+    label, start, end = item
+    nodes = edges.node_order[edges.node_bounds[label] : edges.node_bounds[label + 1]].tolist()
+    comp_cannot = cannot.get(label, set())
+    counts: Counter[str] = Counter()
+    weights = edges.weight[start:end]
+    if _keep_whole(nodes, weights, cannot=comp_cannot, keys=keys, config=config):
+        counts["components_kept_whole"] += 1
+        return [nodes], counts
+    pairs = zip(
+        edges.lo[start:end].tolist(), edges.hi[start:end].tolist(), weights.tolist(), strict=True
+    )
+    work = _Component(nodes, list(pairs), comp_cannot, keys, config)
+    clusters = work.run()
+    counts["bridges"] += work.bridges
+    counts["weak_bridges_cut"] += work.weak_bridges
+    counts["merges_blocked_by_constraint"] += work.blocked
+    counts["components_reclustered"] += 1
+    counts["components_split"] += len(clusters) > 1
+    counts["components_split_by_constraint"] += len(clusters) > 1 and work.blocked > 0
+    return clusters, counts
 
 
 def _keep_whole(
@@ -887,6 +1036,38 @@ def _conflict_pairs(pairs: Iterable[ScoredPair], levels: Sequence[str]) -> Itera
             yield pair
 
 
+class _ConflictKeysOf(Sequence["ConflictKeys | None"]):
+    """Each article's `ConflictKeys`, built the first time clustering reads them.
+
+    Only articles in link components that need re-clustering are read, so most articles of a
+    large corpus never pay for theirs. Articles that state nothing the enabled rules read are
+    ``None``: they conflict with nothing.
+    """
+
+    def __init__(self, fields: Sequence[ArticleFields | None], rules: Sequence[str]) -> None:
+        self._fields = fields
+        self._rules = tuple(rules)
+        self._built: dict[int, ConflictKeys | None] = {}
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    @overload
+    def __getitem__(self, index: int) -> ConflictKeys | None: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ConflictKeys | None]: ...
+
+    def __getitem__(self, index: int | slice) -> ConflictKeys | list[ConflictKeys | None] | None:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index not in self._built:
+            fields = self._fields[index]
+            keys = conflict_keys(fields) if fields is not None else None
+            self._built[index] = keys if keys is not None and keys.relevant(self._rules) else None
+        return self._built[index]
+
+
 def density_shift(probabilities: npt.ArrayLike, config: ClusterConfig) -> float:
     """The bits every scored pair loses when candidates are less often matches than at calibration.
 
@@ -916,7 +1097,10 @@ def cluster_articles(
     config: ClusterConfig | None = None,
     *,
     profiles: Mapping[ArticleId, Profile] | None = None,
+    fields: Mapping[ArticleId, ArticleFields] | None = None,
     shift: float | None = None,
+    workers: int = 1,
+    progress: bool | None = False,
 ) -> Clustering:
     """Group articles into incidents and report how (see the module docstring for the method).
 
@@ -925,9 +1109,12 @@ def cluster_articles(
         pairs: the scored candidate pairs; pairs naming unknown articles are ignored.
         config: thresholds and cannot-link rules.
         profiles: the articles' profiles, for the field cannot-link rules (none are applied without).
+        fields: the articles' fields instead of their profiles (all those rules read).
         shift: the density shift in bits (`density_shift`); computed from ``pairs`` when omitted.
             Re-clustering part of a corpus (one link component of an incremental store) must pass
             the whole corpus's shift to get the same cases.
+        workers: processes over which link components are clustered (same result for any number).
+        progress: show a progress bar with ETA over the link components.
 
     Returns:
         The incidents, sorted by id, and diagnostics for the run manifest.
@@ -940,25 +1127,32 @@ def cluster_articles(
     cfg = config or ClusterConfig()
     ids = sorted(set(article_ids))
     index = {aid: i for i, aid in enumerate(ids)}
-    pair_list = [p for p in pairs if p.a in index and p.b in index]
-    rows = np.fromiter((index[p.a] for p in pair_list), dtype=np.int64, count=len(pair_list))
-    cols = np.fromiter((index[p.b] for p in pair_list), dtype=np.int64, count=len(pair_list))
-    weights = np.fromiter(
-        (_bits(p.probability) for p in pair_list), dtype=np.float64, count=len(pair_list)
-    )
+    columns = pairs if isinstance(pairs, ScoredPairs) else ScoredPairs.from_pairs(pairs)
+    # Each pair's articles as rows of ``ids`` (-1: not among them), mapped once per article.
+    node = np.array([index.get(aid, -1) for aid in columns.ids], dtype=np.int64)
+    held = slice(None) if columns.rows is None else columns.rows
+    rows = node[columns.candidates.a[held]]
+    cols = node[columns.candidates.b[held]]
+    inside = (rows >= 0) & (cols >= 0)
+    probability = columns.probability[held]
+    if not inside.all():
+        rows, cols, probability = rows[inside], cols[inside], probability[inside]
+    weights = pair_bits(probability)
     if shift is None:
-        shift = density_shift([p.probability for p in pair_list], cfg)
+        shift = density_shift(probability, cfg)
     weights += shift
-    conflicts = list(_conflict_pairs(pair_list, cfg.conflict_levels))
-    keys: list[ConflictKeys | None] | None = None
-    if profiles is not None:
-        # Articles that state nothing the enabled rules read are left out: they conflict with nothing.
-        keys = [
-            k
-            if a in profiles and (k := conflict_keys(profiles[a].fields)).relevant(cfg.cannot_link)
-            else None
-            for a in ids
-        ]
+    conflicts = (
+        list(_conflict_pairs(columns.subset(inside), cfg.conflict_levels))
+        if cfg.conflict_levels
+        else []
+    )
+    if fields is None and profiles is not None:
+        fields = {aid: p.fields for aid, p in profiles.items()}
+    keys = (
+        _ConflictKeysOf([fields.get(a) for a in ids], cfg.cannot_link)
+        if fields is not None
+        else None
+    )
     result = cluster_graph(
         len(ids),
         rows,
@@ -968,6 +1162,8 @@ def cluster_articles(
         cannot_rows=[index[p.a] for p in conflicts],
         cannot_cols=[index[p.b] for p in conflicts],
         keys=keys,
+        workers=workers,
+        progress=progress,
     )
     members: dict[int, list[ArticleId]] = defaultdict(list)
     for aid, label in zip(ids, result.labels.tolist(), strict=True):

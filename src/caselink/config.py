@@ -208,6 +208,8 @@ class BlockingConfig(_Section):
         term_date_days: the publication-date distance of the ``terms_date`` rule.
         max_term_postings: terms carried by more articles than this are left out of the term index.
         max_block_size: field keys carried by more articles than this are not used for blocking.
+        max_bucket_size: LSH buckets (band keys) shared by more articles than this are not used:
+            they hold stock text, and their pairs grow with the square of their size.
         date_window_days: agency keys pair articles published within about this many days.
         place_window_days: place keys pair articles published within about this many days.
     """
@@ -220,6 +222,7 @@ class BlockingConfig(_Section):
     term_date_days: int = _setting(7, ge=0)
     max_term_postings: int = _setting(500, ge=2)
     max_block_size: int = _setting(20, ge=2)
+    max_bucket_size: int = _setting(100, ge=2)
     date_window_days: int = _setting(62, ge=0)
     place_window_days: int = _setting(7, ge=0)
 

@@ -10,23 +10,34 @@ counted); with different content it is rejected, and the first record read keeps
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import logging
+import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import attrs
+import numpy as np
+from numpy.typing import NDArray
 
 from caselink._frames import dataframe_records, is_dataframe
 from caselink.errors import InputError
 from caselink.feeds import parse_feed
 from caselink.models import Article, Reject
 
-__all__ = ["FEED_SUFFIXES", "Ingested", "read_articles", "read_feeds", "read_records"]
+__all__ = [
+    "FEED_SUFFIXES",
+    "Ingested",
+    "JsonlArticles",
+    "read_articles",
+    "read_feeds",
+    "read_records",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +59,7 @@ class Ingested:
         repeats: records dropped because an identical record with the same id was already read.
     """
 
-    articles: tuple[Article, ...]
+    articles: Sequence[Article]
     rejects: tuple[Reject, ...] = ()
     repeats: int = 0
 
@@ -57,6 +68,85 @@ class Ingested:
 
     def __len__(self) -> int:
         return len(self.articles)
+
+
+class JsonlArticles(Sequence[Article]):
+    """Articles of JSONL files that stay on disk: each is read again when it is used.
+
+    `read_articles` with ``lazy=True`` returns one. Memory holds only each article's place in its
+    file and its head (id, title, date, outlet, url: `heads`), so a corpus of a million articles
+    does not have to fit in memory twice over; `caselink.resolve` reads the texts on its workers.
+    Reading an article again gives an `Article` equal to the one first read.
+
+    Examples:
+        >>> batch = read_articles("examples/data/articles.jsonl", lazy=True)  # doctest: +SKIP
+        >>> batch.articles[0] == read_articles("examples/data/articles.jsonl").articles[0]  # doctest: +SKIP
+        True
+    """
+
+    def __init__(
+        self, paths: Sequence[str], heads: Sequence[Article], places: NDArray[np.int64]
+    ) -> None:
+        self._paths = tuple(paths)
+        self._heads = tuple(heads)
+        self._places = places  # per article: file number, byte offset, byte length
+        self._handles: dict[int, int] = {}
+
+    @property
+    def heads(self) -> tuple[Article, ...]:
+        """Each article without its text (and without ``meta``): what ordering and case records use."""
+        return self._heads
+
+    def __len__(self) -> int:
+        return len(self._heads)
+
+    @overload
+    def __getitem__(self, index: int) -> Article: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Article]: ...
+
+    def __getitem__(self, index: int | slice) -> Article | list[Article]:
+        if isinstance(index, slice):
+            return self.take(range(len(self))[index])
+        number, offset, length = self._places[index].tolist()
+        handle = self._handles.get(number)
+        if handle is None:
+            handle = self._handles[number] = os.open(self._paths[number], os.O_RDONLY)
+        raw = os.pread(handle, length, offset)
+        return Article.from_mapping(json.loads(raw), source=self._paths[number])
+
+    def __iter__(self) -> Iterator[Article]:
+        for start in range(0, len(self), 1024):
+            yield from self.take(range(start, min(start + 1024, len(self))))
+
+    def take(self, positions: Iterable[int]) -> list[Article]:
+        """The articles at ``positions``, read in file order (then returned in the order asked)."""
+        wanted = list(positions)
+        order = sorted(range(len(wanted)), key=lambda k: self._places[wanted[k]].tolist())
+        found: list[Article | None] = [None] * len(wanted)
+        for k in order:
+            found[k] = self[wanted[k]]
+        return [a for a in found if a is not None]
+
+    def in_order(self, positions: Sequence[int]) -> JsonlArticles:
+        """The same articles, ordered by ``positions`` (e.g. sorted by id)."""
+        chosen = np.asarray(positions, dtype=np.int64)
+        return JsonlArticles(
+            self._paths, [self._heads[i] for i in chosen.tolist()], self._places[chosen]
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Open files stay with their process; a worker opens its own.
+        return {"paths": self._paths, "heads": self._heads, "places": self._places}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["paths"], state["heads"], state["places"])  # type: ignore[misc]
+
+    def __del__(self) -> None:
+        for handle in getattr(self, "_handles", {}).values():
+            with contextlib.suppress(OSError):
+                os.close(handle)
 
 
 @attrs.define
@@ -82,14 +172,17 @@ class _Collector:
         elif known.content_hash == article.content_hash:
             self.repeats += 1
         else:
-            self.reject(
-                source,
-                line,
-                article.id,
-                "id",
-                f"duplicate id {article.id!r} with different content from the record read first; "
-                "give each distinct article its own id",
-            )
+            self._reject_duplicate(article, source=source, line=line)
+
+    def _reject_duplicate(self, article: Article, *, source: str, line: int | None) -> None:
+        self.reject(
+            source,
+            line,
+            article.id,
+            "id",
+            f"duplicate id {article.id!r} with different content from the record read first; "
+            "give each distinct article its own id",
+        )
 
     def reject(
         self, source: str, line: int | None, article_id: str | None, field: str | None, reason: str
@@ -99,6 +192,33 @@ class _Collector:
 
     def result(self) -> Ingested:
         return Ingested(tuple(self.articles.values()), tuple(self.rejects), self.repeats)
+
+
+@attrs.define
+class _LazyCollector(_Collector):
+    """A `_Collector` that keeps heads and file places instead of whole articles (``lazy=True``)."""
+
+    paths: list[str] = attrs.field(factory=list)
+    hashes: dict[str, str] = attrs.field(factory=dict)
+    places: dict[str, tuple[int, int, int]] = attrs.field(factory=dict)
+    place: tuple[int, int] = (0, 0)
+
+    def add_article(self, article: Article, *, source: str, line: int | None) -> None:
+        known = self.hashes.get(article.id)
+        if known is None:
+            self.hashes[article.id] = article.content_hash
+            self.articles[article.id] = attrs.evolve(article, text="", meta={})
+            self.places[article.id] = (len(self.paths) - 1, *self.place)
+        elif known == article.content_hash:
+            self.repeats += 1
+        else:
+            self._reject_duplicate(article, source=source, line=line)
+
+    def result(self) -> Ingested:
+        ids = list(self.articles)
+        places = np.array([self.places[i] for i in ids], dtype=np.int64).reshape(-1, 3)
+        stored = JsonlArticles(self.paths, list(self.articles.values()), places)
+        return Ingested(stored, tuple(self.rejects), self.repeats)
 
 
 def read_records(
@@ -120,7 +240,9 @@ def read_records(
     return collector.result()
 
 
-def read_articles(*inputs: str | Path | Any, columns: Mapping[str, str] | None = None) -> Ingested:
+def read_articles(
+    *inputs: str | Path | Any, columns: Mapping[str, str] | None = None, lazy: bool | None = False
+) -> Ingested:
     """Read articles from files, directories, feeds or pandas DataFrames.
 
     Args:
@@ -132,6 +254,9 @@ def read_articles(*inputs: str | Path | Any, columns: Mapping[str, str] | None =
             `caselink.feeds`); or a pandas DataFrame with those columns (needs ``caselink[pandas]``).
         columns: for DataFrames, a mapping from the frame's column names to caselink's keys, e.g.
             ``{"headline": "title", "body": "text", "guid": "id"}``; other columns go to ``meta``.
+        lazy: keep the texts on disk (`JsonlArticles`): every input must be a JSONL file. For
+            corpora too large to hold in memory; the articles and rejects are the same. ``None``:
+            lazily when every input is a JSONL file.
 
     Returns:
         The accepted articles and the rejected records (a DataFrame's rejects carry the 1-based row
@@ -153,35 +278,8 @@ def read_articles(*inputs: str | Path | Any, columns: Mapping[str, str] | None =
     if not inputs:
         msg = "read_articles needs at least one path to a .jsonl file, .csv file, feed or directory, or a DataFrame"
         raise InputError(msg)
-    collector = _Collector()
-    seen_records = 0
-    for raw in inputs:
-        if is_dataframe(raw):
-            for number, record in enumerate(dataframe_records(raw, columns), start=1):
-                seen_records += 1
-                collector.add_record(record, source="<DataFrame>", line=number)
-            continue
-        if not isinstance(raw, str | Path):
-            msg = (
-                f"read_articles takes paths or pandas DataFrames, got {type(raw).__name__}; "
-                "pass in-memory records to read_records instead"
-            )
-            raise InputError(msg)
-        path = Path(raw)
-        if not path.exists():
-            msg = (
-                f"input {str(path)!r} does not exist; pass a .jsonl file, a .csv file, "
-                "an RSS/Atom feed file or a directory of .txt files"
-            )
-            raise InputError(msg, source=str(path))
-        if path.is_dir():
-            seen_records += _read_text_dir(path, collector)
-        elif path.suffix.lower() == ".csv":
-            seen_records += _read_csv(path, collector)
-        elif path.suffix.lower() in FEED_SUFFIXES:
-            seen_records += _read_feed(path.read_bytes(), str(path), collector)
-        else:
-            seen_records += _read_jsonl(path, collector)
+    collector = _LazyCollector() if _lazy(inputs, lazy) else _Collector()
+    seen_records = sum(_read_input(raw, collector, columns) for raw in inputs)
     if seen_records == 0:
         names = ", ".join(
             repr(str(p)) if isinstance(p, str | Path) else "<DataFrame>" for p in inputs
@@ -189,6 +287,62 @@ def read_articles(*inputs: str | Path | Any, columns: Mapping[str, str] | None =
         msg = f"no input records found in {names}; the inputs are empty"
         raise InputError(msg)
     return collector.result()
+
+
+def _lazy(inputs: Sequence[Any], lazy: bool | None) -> bool:
+    """Whether to keep texts on disk: ``lazy``, or (``None``) when every input is a JSONL file."""
+    if lazy is False:
+        return False
+    # Missing paths are left to the reader, which says they do not exist.
+    other = [
+        raw
+        for raw in inputs
+        if not isinstance(raw, str | Path) or (Path(raw).exists() and _kind(Path(raw)) != "jsonl")
+    ]
+    if lazy and other:
+        msg = "read_articles(lazy=True) reads only .jsonl files; read the other inputs without lazy"
+        raise InputError(msg)
+    return not other
+
+
+def _read_input(raw: Any, collector: _Collector, columns: Mapping[str, str] | None) -> int:
+    """Read one input of `read_articles` into ``collector``; return how many records it held."""
+    if is_dataframe(raw):
+        records = 0
+        for number, record in enumerate(dataframe_records(raw, columns), start=1):
+            records += 1
+            collector.add_record(record, source="<DataFrame>", line=number)
+        return records
+    if not isinstance(raw, str | Path):
+        msg = (
+            f"read_articles takes paths or pandas DataFrames, got {type(raw).__name__}; "
+            "pass in-memory records to read_records instead"
+        )
+        raise InputError(msg)
+    path = Path(raw)
+    if not path.exists():
+        msg = (
+            f"input {str(path)!r} does not exist; pass a .jsonl file, a .csv file, "
+            "an RSS/Atom feed file or a directory of .txt files"
+        )
+        raise InputError(msg, source=str(path))
+    kind = _kind(path)
+    if kind == "dir":
+        return _read_text_dir(path, collector)
+    if kind == "csv":
+        return _read_csv(path, collector)
+    if kind == "feed":
+        return _read_feed(path.read_bytes(), str(path), collector)
+    return _read_jsonl(path, collector)
+
+
+def _kind(path: Path) -> str:
+    """How `read_articles` reads a path: ``"dir"``, ``"csv"``, ``"feed"`` or ``"jsonl"``."""
+    if path.is_dir():
+        return "dir"
+    if path.suffix.lower() == ".csv":
+        return "csv"
+    return "feed" if path.suffix.lower() in FEED_SUFFIXES else "jsonl"
 
 
 def read_feeds(*feeds: str | Path | bytes) -> Ingested:
@@ -245,8 +399,12 @@ def _read_jsonl(path: Path, collector: _Collector) -> int:
     source = str(path)
     records = 0
     parsed = 0
+    offset = 0
+    if isinstance(collector, _LazyCollector):
+        collector.paths.append(source)
     with path.open("rb") as handle:
         for number, raw_line in enumerate(handle, start=1):
+            at, offset = offset, offset + len(raw_line)
             if not raw_line.strip():
                 continue
             records += 1
@@ -274,6 +432,8 @@ def _read_jsonl(path: Path, collector: _Collector) -> int:
                 )
                 continue
             parsed += 1
+            if isinstance(collector, _LazyCollector):
+                collector.place = (at, len(raw_line))
             collector.add_record(record, source=source, line=number)
     if records and not parsed:
         msg = (

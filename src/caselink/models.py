@@ -12,16 +12,23 @@ The flow::
 
 from __future__ import annotations
 
+import array
+import bisect
 import copyreg
 import datetime as dt
+import functools
 import hashlib
+import itertools
 import json
+import sys
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol, overload
 
 import attrs
+import numpy as np
+from numpy.typing import NDArray
 
 from caselink._types import ArticleId, CaseId, FieldName, PairKey
 from caselink.errors import InputError
@@ -32,11 +39,13 @@ __all__ = [
     "Article",
     "ArticleFields",
     "CandidatePair",
+    "Candidates",
     "Case",
     "CaseField",
     "CleanText",
     "ComparisonVector",
     "Contribution",
+    "ContributionSource",
     "Explanation",
     "FieldComparison",
     "Incident",
@@ -46,11 +55,14 @@ __all__ = [
     "Resolution",
     "ResolutionFrames",
     "ScoredPair",
+    "ScoredPairs",
     "Signature",
+    "TermVector",
     "TimelineEntry",
     "TimelineKind",
     "event_day",
     "pair_key",
+    "pair_probabilities",
 ]
 
 _ARTICLE_KEYS = frozenset({"id", "title", "text", "published", "source", "url"})
@@ -75,7 +87,10 @@ class ResolutionFrames(NamedTuple):
 
 
 # Typed converters: attrs' mypy plugin needs a concrete parameter type per field.
-def _tuple_of_article(values: Iterable[Article]) -> tuple[Article, ...]:
+def _articles(values: Iterable[Article]) -> Sequence[Article]:
+    # A read-only sequence (such as articles kept on disk) is kept as it is; anything else is copied.
+    if isinstance(values, Sequence) and not isinstance(values, list):
+        return values
     return tuple(values)
 
 
@@ -103,8 +118,8 @@ def _tuple_of_reject(values: Iterable[Reject]) -> tuple[Reject, ...]:
     return tuple(values)
 
 
-def _tuple_of_scoredpair(values: Iterable[ScoredPair]) -> tuple[ScoredPair, ...]:
-    return tuple(values)
+def _scored_pairs(values: Iterable[ScoredPair]) -> ScoredPairs:
+    return values if isinstance(values, ScoredPairs) else ScoredPairs.from_pairs(values)
 
 
 def _tuple_of_timelineentry(values: Iterable[TimelineEntry]) -> tuple[TimelineEntry, ...]:
@@ -362,6 +377,17 @@ class Mention:
     end: int
     role: str | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled mentions (worker results) share their strings: the same forces, places and
+        # roles recur across a corpus, and a million articles' fields must fit in memory.
+        return _interned_mention, (self.text, self.norm, self.start, self.end, self.role)
+
+
+def _interned_mention(text: str, norm: str, start: int, end: int, role: str | None) -> Mention:
+    return Mention(
+        sys.intern(text), sys.intern(norm), start, end, None if role is None else sys.intern(role)
+    )
+
 
 def _mentions(values: Iterable[Mention]) -> tuple[Mention, ...]:
     return tuple(values)
@@ -474,6 +500,79 @@ class Signature:
     num_shingles: int
 
 
+class TermVector(Sequence[tuple[str, float]]):
+    """A rare-term vector: ``(term, weight)`` pairs sorted by term, stored compactly.
+
+    It reads like the tuple of pairs it is built from (and compares equal to it), but keeps the
+    terms as one tuple of interned strings and the weights as packed doubles: about 20 bytes a term
+    instead of 150, which is most of a profile's size on a large corpus.
+
+    Examples:
+        >>> vector = TermVector((("leeds", 0.6), ("turner", 0.8)))
+        >>> vector[1], len(vector), vector == (("leeds", 0.6), ("turner", 0.8))
+        (('turner', 0.8), 2, True)
+    """
+
+    __slots__ = ("_terms", "_weights")
+
+    def __init__(self, pairs: Iterable[tuple[str, float]] = ()) -> None:
+        items = tuple(pairs)
+        self._terms = tuple(sys.intern(str(t)) for t, _w in items)
+        self._weights = array.array("d", (float(w) for _t, w in items))
+
+    @classmethod
+    def of(cls, value: Iterable[tuple[str, float]]) -> TermVector:
+        """``value`` itself when it is a `TermVector`, else a vector of its pairs."""
+        return value if isinstance(value, TermVector) else cls(value)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The terms, sorted."""
+        return self._terms
+
+    @property
+    def weights(self) -> array.array[float]:
+        """The weights, in the order of `terms`."""
+        return self._weights
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, float]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[tuple[str, float], ...]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, float] | tuple[tuple[str, float], ...]:
+        if isinstance(index, slice):
+            return tuple(zip(self._terms[index], self._weights[index], strict=True))
+        return self._terms[index], self._weights[index]
+
+    def __iter__(self) -> Iterator[tuple[str, float]]:
+        return zip(self._terms, self._weights, strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TermVector):
+            return self._terms == other._terms and self._weights == other._weights
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return TermVector, (tuple(self),)
+
+
+def _term_vector(value: Iterable[tuple[str, float]]) -> TermVector:
+    return TermVector.of(value)
+
+
 @attrs.frozen
 class Profile:
     """The compact per-article state that the pairwise stages need.
@@ -493,7 +592,7 @@ class Profile:
     source: str | None
     fields: ArticleFields
     signature: Signature
-    terms: tuple[tuple[str, float], ...] = ()
+    terms: TermVector = attrs.field(factory=TermVector, converter=_term_vector)
 
 
 @attrs.frozen(order=True)
@@ -670,6 +769,279 @@ class ScoredPair:
         from caselink._html import pair_html  # noqa: PLC0415 - display code loads on first use
 
         return pair_html(self)
+
+
+class ContributionSource(Protocol):
+    """Builds the contributions of stored pairs when they are read (see `ScoredPairs`).
+
+    The pipeline keeps scores as columns and the comparison inputs as arrays; a source recomputes the
+    contributions of the pairs asked for, so no contribution object exists for pairs nobody reads.
+    """
+
+    def contributions(
+        self, index: NDArray[np.int64], *, details: bool | None = None
+    ) -> list[tuple[Contribution, ...]]:
+        """The contributions of the pairs at positions ``index`` of the scored pairs' candidates.
+
+        ``details``: ``True`` adds the values behind every level, ``False`` none, ``None`` follows
+        the source's own rule (the pipeline details the links a reader follows).
+        """
+        ...
+
+
+@attrs.frozen(eq=False)
+class _StoredContributions:
+    """Contributions kept as objects, one tuple per pair (pairs built one by one)."""
+
+    stored: tuple[tuple[Contribution, ...], ...]
+
+    def contributions(
+        self, index: NDArray[np.int64], *, details: bool | None = None
+    ) -> list[tuple[Contribution, ...]]:
+        del details  # stored as they were built
+        return [self.stored[i] for i in index.tolist()]
+
+
+def _row_array(values: Any) -> NDArray[np.int32]:
+    return np.asarray(values, dtype=np.int32)
+
+
+def _uint8_array(values: Any) -> NDArray[np.uint8]:
+    return np.asarray(values, dtype=np.uint8)
+
+
+def _float_array(values: Any) -> NDArray[np.float64]:
+    return np.asarray(values, dtype=np.float64)
+
+
+def _sorted_id_tuple(values: Iterable[ArticleId]) -> tuple[ArticleId, ...]:
+    ids = tuple(values)
+    if any(x >= y for x, y in itertools.pairwise(ids)):
+        msg = "pair columns need their article ids sorted and distinct; sort the ids and remap the rows"
+        raise ValueError(msg)
+    return ids
+
+
+@attrs.frozen(eq=False)
+class Candidates:
+    """Candidate pairs as columns (no Python object per pair), sorted by key.
+
+    Attributes:
+        ids: the articles, sorted; pairs refer to them by position.
+        a: the smaller article's position of each pair (32-bit: 8 bytes a pair for both).
+        b: the larger article's position (``a < b``); pairs are sorted by ``(a, b)``.
+        rules: bit ``i`` is set when ``rule_names[i]`` proposed the pair.
+        rule_names: the blocking rule of each bit.
+
+    Examples:
+        >>> c = Candidates(("x", "y", "z"), np.array([0]), np.array([2]), np.array([1]), ("lsh",))
+        >>> c.pairs()
+        [CandidatePair(a='x', b='z', rules=('lsh',))]
+    """
+
+    ids: tuple[ArticleId, ...] = attrs.field(converter=_sorted_id_tuple)
+    a: NDArray[np.int32] = attrs.field(converter=_row_array)
+    b: NDArray[np.int32] = attrs.field(converter=_row_array)
+    rules: NDArray[np.uint8] = attrs.field(converter=_uint8_array)
+    rule_names: tuple[str, ...] = attrs.field(converter=_tuple_of_str)
+
+    def __len__(self) -> int:
+        return int(self.a.size)
+
+    def rule_tuple(self, mask: int) -> tuple[str, ...]:
+        """The rule names of a bit mask, sorted."""
+        return _rules_of(self.rule_names, mask)
+
+    def pairs(self) -> list[CandidatePair]:
+        """Every pair as a `CandidatePair` (one object per pair: for small sets and tests)."""
+        ids = self.ids
+        return [
+            CandidatePair(ids[x], ids[y], self.rule_tuple(m))
+            for x, y, m in zip(self.a.tolist(), self.b.tolist(), self.rules.tolist(), strict=True)
+        ]
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[CandidatePair]) -> Candidates:
+        """Columns of `CandidatePair` objects (ids are the pairs' articles)."""
+        listed = list(pairs)
+        ids = sorted({aid for p in listed for aid in (p.a, p.b)})
+        names = sorted({r for p in listed for r in p.rules})
+        row = {aid: i for i, aid in enumerate(ids)}
+        bit = {r: 1 << i for i, r in enumerate(names)}
+        order = sorted(range(len(listed)), key=lambda k: listed[k].key)
+        return cls(
+            ids,
+            np.array([row[listed[k].a] for k in order], dtype=np.int64),
+            np.array([row[listed[k].b] for k in order], dtype=np.int64),
+            np.array([sum(bit[r] for r in listed[k].rules) for k in order], dtype=np.uint8),
+            names,
+        )
+
+
+@functools.lru_cache(maxsize=4096)
+def _rules_of(names: tuple[str, ...], mask: int) -> tuple[str, ...]:
+    return tuple(sorted(name for i, name in enumerate(names) if mask >> i & 1))
+
+
+def pair_probabilities(match_weight: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The match probability of each match weight (bits), ``2**w / (1 + 2**w)``, finite everywhere.
+
+    Examples:
+        >>> pair_probabilities(np.array([0.0, 1.0])).tolist()
+        [0.5, 0.6666666666666666]
+    """
+    probability: NDArray[np.float64] = 1.0 / (1.0 + np.exp2(-np.clip(match_weight, -1000, 1000)))
+    return probability
+
+
+_READ_CHUNK = 4096
+"""Pairs whose contributions `ScoredPairs` builds together when iterating."""
+
+
+@attrs.frozen(eq=False)
+class ScoredPairs(Sequence[ScoredPair]):
+    """Scored pairs kept as columns; each `ScoredPair` is built when it is read.
+
+    A run scores every candidate pair but keeps only a few numbers per pair (about 25 bytes); the
+    contributions (the "why") come from ``source`` on demand, so reading a pair gives the same
+    `ScoredPair` the one-object-per-pair pipeline built, without millions of objects in memory.
+    It is a read-only sequence sorted by pair key; ``rows`` selects a subset (e.g. the links).
+
+    Attributes:
+        candidates: the pairs and the rules that proposed them.
+        match_weight: per pair, the match weight in bits.
+        probability: per pair, the match probability.
+        source: builds contributions when a pair is read (``None``: pairs without contributions).
+        rows: the pairs of ``candidates`` this sequence holds, ascending; ``None`` for all.
+
+    Examples:
+        >>> pairs = ScoredPairs.from_pairs([ScoredPair("b", "a", 2.0, 0.8, [])])
+        >>> len(pairs), pairs[0].key, pairs.find("b", "a").probability
+        (1, ('a', 'b'), 0.8)
+    """
+
+    candidates: Candidates
+    match_weight: NDArray[np.float64] = attrs.field(converter=_float_array)
+    probability: NDArray[np.float64] = attrs.field(converter=_float_array)
+    source: ContributionSource | None = None
+    rows: NDArray[np.int64] | None = None
+    _codes: dict[str, NDArray[np.int64]] = attrs.field(factory=dict, init=False, repr=False)
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[ScoredPair]) -> ScoredPairs:
+        """Columns of `ScoredPair` objects, which keep their contributions as they are."""
+        by_key = sorted((pair_key(p.a, p.b), p) for p in pairs)
+        listed = [p for _, p in by_key]
+        candidates = Candidates.from_pairs(CandidatePair.of(p.a, p.b, p.rules) for p in listed)
+        return cls(
+            candidates,
+            [p.match_weight for p in listed],
+            [p.probability for p in listed],
+            _StoredContributions(tuple(tuple(p.contributions) for p in listed)),
+        )
+
+    @property
+    def ids(self) -> tuple[ArticleId, ...]:
+        """The articles the pairs refer to by position."""
+        return self.candidates.ids
+
+    def held(self) -> NDArray[np.int64]:
+        """The positions (in `candidates`) of the pairs this sequence holds."""
+        if self.rows is not None:
+            return self.rows
+        return np.arange(len(self.candidates), dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.candidates) if self.rows is None else int(self.rows.size)
+
+    def subset(self, keep: NDArray[np.bool_]) -> ScoredPairs:
+        """The pairs of this sequence where ``keep`` (one flag per pair held) is true."""
+        return attrs.evolve(self, rows=self.held()[np.asarray(keep, dtype=bool)])
+
+    def _build(self, index: NDArray[np.int64], *, details: bool | None) -> list[ScoredPair]:
+        c = self.candidates
+        a, b = c.a[index], c.b[index]
+        if self.source is None:
+            contributions: list[tuple[Contribution, ...]] = [()] * int(index.size)
+        else:
+            contributions = self.source.contributions(index, details=details)
+        ids = c.ids
+        return [
+            ScoredPair(ids[x], ids[y], w, p, found, c.rule_tuple(m))
+            for x, y, w, p, m, found in zip(
+                a.tolist(),
+                b.tolist(),
+                self.match_weight[index].tolist(),
+                self.probability[index].tolist(),
+                c.rules[index].tolist(),
+                contributions,
+                strict=True,
+            )
+        ]
+
+    @overload
+    def __getitem__(self, item: int) -> ScoredPair: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[ScoredPair]: ...
+
+    def __getitem__(self, item: int | slice) -> ScoredPair | list[ScoredPair]:
+        index = self.held()
+        if isinstance(item, slice):
+            return self._build(index[item], details=None)
+        return self._build(index[[item]], details=None)[0]
+
+    def __iter__(self) -> Iterator[ScoredPair]:
+        index = self.held()
+        for start in range(0, index.size, _READ_CHUNK):
+            yield from self._build(index[start : start + _READ_CHUNK], details=None)
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, ScoredPair):
+            return False
+        found = self.find(value.a, value.b)
+        return found is not None and found == value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(x == y for x, y in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # a sequence compared by value
+
+    def position(self, a: ArticleId, b: ArticleId) -> int | None:
+        """The position in `candidates` of pair ``(a, b)`` (either order), or ``None`` if absent."""
+        x, y = pair_key(a, b)
+        ids = self.candidates.ids
+        i, j = bisect.bisect_left(ids, x), bisect.bisect_left(ids, y)
+        if i == len(ids) or j == len(ids) or ids[i] != x or ids[j] != y:
+            return None
+        codes = self._codes.get("codes")
+        if codes is None:
+            codes = self.candidates.a.astype(np.int64) * len(ids) + self.candidates.b
+            self._codes["codes"] = codes
+        wanted = i * len(ids) + j
+        at = int(np.searchsorted(codes, wanted))
+        if at == codes.size or codes[at] != wanted:
+            return None
+        if self.rows is not None:
+            k = int(np.searchsorted(self.rows, at))
+            if k == self.rows.size or self.rows[k] != at:
+                return None
+        return at
+
+    def find(self, a: ArticleId, b: ArticleId, *, details: bool | None = None) -> ScoredPair | None:
+        """The scored pair of ``a`` and ``b`` (either order), or ``None`` when it is not held.
+
+        Args:
+            a: one article id.
+            b: the other.
+            details: ``True`` to attach the values behind every level (see `ContributionSource`).
+        """
+        at = self.position(a, b)
+        if at is None:
+            return None
+        return self._build(np.array([at], dtype=np.int64), details=details)[0]
 
 
 @attrs.frozen
@@ -860,20 +1232,23 @@ class Resolution:
     """The result of `caselink.resolve`: cases, the scored pairs behind them, and the run manifest.
 
     Attributes:
-        articles: the accepted articles, sorted by id.
+        articles: the accepted articles, sorted by id (texts read from disk when used, for
+            articles read with ``read_articles(..., lazy=True)``).
         fields: the facts extracted from each article, in the order of ``articles``.
         cases: one case per cluster, singletons included, sorted by case id.
-        pairs: every scored candidate pair, sorted by key.
-        links: the scored pairs that hold the cases together (a subset of ``pairs``).
+        pairs: every scored candidate pair, sorted by key: a `ScoredPairs` sequence that keeps
+            scores as columns and builds each `ScoredPair` (with its contributions) when read.
+        links: the scored pairs that hold the cases together (a subset of ``pairs``); the links
+            of a spanning forest of each case carry the values behind their levels.
         rejects: the input records that were set aside, with reasons.
         manifest: the configuration, fitted parameters, package versions, counts and timings.
     """
 
-    articles: tuple[Article, ...] = attrs.field(converter=_tuple_of_article)
+    articles: Sequence[Article] = attrs.field(converter=_articles, hash=False)
     fields: tuple[ArticleFields, ...] = attrs.field(converter=_tuple_of_articlefields, repr=False)
     cases: tuple[Case, ...] = attrs.field(converter=_tuple_of_case)
-    pairs: tuple[ScoredPair, ...] = attrs.field(converter=_tuple_of_scoredpair, repr=False)
-    links: tuple[ScoredPair, ...] = attrs.field(converter=_tuple_of_scoredpair, repr=False)
+    pairs: ScoredPairs = attrs.field(converter=_scored_pairs, repr=False, hash=False)
+    links: ScoredPairs = attrs.field(converter=_scored_pairs, repr=False, hash=False)
     rejects: tuple[Reject, ...] = attrs.field(default=(), converter=_tuple_of_reject)
     manifest: Mapping[str, Any] = attrs.field(
         factory=dict, converter=_readonly_mapping, eq=False, hash=False, repr=False
@@ -897,8 +1272,7 @@ class Resolution:
 
     def pair(self, a: ArticleId, b: ArticleId) -> ScoredPair | None:
         """Return the scored pair of ``a`` and ``b`` (in either order), or ``None`` if never compared."""
-        key = pair_key(a, b)
-        return next((p for p in self.pairs if p.key == key), None)
+        return self.pairs.find(a, b)
 
     def explain(self, a: ArticleId, b: ArticleId) -> Explanation:
         """Explain why ``a`` and ``b`` are, or are not, in one case.
@@ -912,18 +1286,19 @@ class Resolution:
         case_a, case_b = self.case_of(a), self.case_of(b)
         same = case_a.case_id == case_b.case_id
         verdict = "same case" if same else "different cases"
-        scored = self.pair(a, b)
+        scored = self.pairs.find(a, b, details=True)
         if scored is None:
             sentence = f"{verdict}: {a} and {b} were never compared (no shared text or field key)"
         else:
             sentence = f"{verdict}: {scored.explain()}"
         return Explanation(a, b, same, scored, sentence)
 
-    def write(self, out_dir: str | Path) -> Path:
+    def write(self, out_dir: str | Path, *, scored_pairs: bool = False) -> Path:
         """Write the run's output files.
 
-        ``assignments.jsonl``, ``cases.jsonl``, ``pairs.jsonl`` (links), ``scored_pairs.jsonl`` (every
-        scored candidate pair), ``rejects.jsonl`` and ``manifest.json``.
+        ``assignments.jsonl``, ``cases.jsonl``, ``pairs.jsonl`` (links), ``rejects.jsonl`` and
+        ``manifest.json``; with ``scored_pairs``, also ``scored_pairs.jsonl`` (every scored candidate
+        pair with its contributions: tens of pairs per article, so opt-in).
 
         Returns:
             The output directory.
@@ -939,7 +1314,8 @@ class Resolution:
         )
         _write_jsonl(out / "cases.jsonl", (case.to_dict() for case in self.cases))
         _write_jsonl(out / "pairs.jsonl", (p.to_dict() for p in self.links))
-        _write_jsonl(out / "scored_pairs.jsonl", (p.to_dict() for p in self.pairs))
+        if scored_pairs:
+            _write_jsonl(out / "scored_pairs.jsonl", (p.to_dict() for p in self.pairs))
         _write_jsonl(out / "rejects.jsonl", (r.to_dict() for r in self.rejects))
         (out / "manifest.json").write_text(
             json.dumps(_plain(self.manifest), indent=2, sort_keys=True) + "\n", encoding="utf-8"

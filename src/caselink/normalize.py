@@ -14,18 +14,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import attrs
+import numpy as np
+import xxhash
+from numpy.typing import NDArray
 
 from caselink.config import NormalizeConfig
 from caselink.models import Article, CleanText
 
 __all__ = [
     "Boilerplate",
+    "HashedBoilerplate",
+    "boilerplate_hashes",
     "boilerplate_keys",
     "clean_text",
+    "count_boilerplate",
     "find_boilerplate",
     "normalize_text",
     "remove_boilerplate",
@@ -78,11 +85,11 @@ def normalize_text(text: str) -> str:
         >>> normalize_text("  \\u201cSacked\\u201d  officer\\u2019s   appeal ")
         '"Sacked" officer\\'s appeal'
     """
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = "\n".join(
-        _SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")
-    )
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    if not text.isascii():  # NFKC and the quote table change nothing in plain ASCII
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    # One substitution over the text: runs of spaces never cross a line break.
+    lines = _SPACES.sub(" ", text.replace("\r", "\n")).split("\n")
+    return _BLANK_LINES.sub("\n\n", "\n".join(line.strip() for line in lines)).strip()
 
 
 def sentences(text: str) -> Iterator[str]:
@@ -97,18 +104,21 @@ def _sentence_key(sentence: str) -> str:
     return " ".join(sentence.lower().split())
 
 
-@attrs.frozen
-class Boilerplate:
-    """Sentences found to be boilerplate, by outlet (``None`` holds those found across outlets)."""
+class _SentenceRules:
+    """What `Boilerplate` and `HashedBoilerplate` share: the lookup of a sentence's key by outlet."""
 
-    by_source: dict[str | None, frozenset[str]] = attrs.field(factory=dict, hash=False)
+    by_source: Mapping[str | None, frozenset[Any]]
+
+    def _lookup(self, key: str) -> object:
+        return key
 
     def is_boilerplate(self, sentence: str, source: str | None) -> bool:
         """Whether ``sentence`` is boilerplate for articles of ``source`` (or a generic notice)."""
         key = _sentence_key(sentence)
+        found = self._lookup(key)
         return (
-            key in self.by_source.get(None, frozenset())
-            or key in self.by_source.get(source, frozenset())
+            found in self.by_source.get(None, frozenset())
+            or found in self.by_source.get(source, frozenset())
             or _GENERIC.match(key) is not None
         )
 
@@ -116,6 +126,27 @@ class Boilerplate:
     def size(self) -> int:
         """How many boilerplate sentences were found in all."""
         return sum(len(v) for v in self.by_source.values())
+
+
+@attrs.frozen
+class Boilerplate(_SentenceRules):
+    """Sentences found to be boilerplate, by outlet (``None`` holds those found across outlets)."""
+
+    by_source: dict[str | None, frozenset[str]] = attrs.field(factory=dict, hash=False)
+
+
+@attrs.frozen
+class HashedBoilerplate(_SentenceRules):
+    """`Boilerplate` held as the 64-bit hashes of the sentences (`count_boilerplate`).
+
+    It removes exactly what the `Boilerplate` of the same corpus removes, without the sentences'
+    text ever being gathered in one process.
+    """
+
+    by_source: dict[str | None, frozenset[int]] = attrs.field(factory=dict, hash=False)
+
+    def _lookup(self, key: str) -> object:
+        return _key_hash(key)
 
 
 def boilerplate_keys(text: str, config: NormalizeConfig | None = None) -> set[str]:
@@ -136,18 +167,124 @@ def boilerplate_keys(text: str, config: NormalizeConfig | None = None) -> set[st
     }
 
 
+def boilerplate_hashes(text: str, config: NormalizeConfig | None = None) -> NDArray[np.uint64]:
+    """The sorted 64-bit hashes of `boilerplate_keys`: what `find_boilerplate` counts, compactly.
+
+    Worker processes send these back instead of the sentences themselves (8 bytes a sentence).
+
+    Examples:
+        >>> boilerplate_hashes("Support  us for only one pound a week. Hi.").size
+        1
+    """
+    return np.array(sorted(map(_key_hash, boilerplate_keys(text, config))), dtype=np.uint64)
+
+
+def _key_hash(key: str) -> int:
+    return int(xxhash.xxh64_intdigest(key.encode("utf-8")))
+
+
+_NO_DAY = np.iinfo(np.int64).min
+
+
+def _runs(*columns: NDArray[np.int64] | NDArray[np.uint64]) -> NDArray[np.int64]:
+    """Start of each run of equal rows in columns already sorted together."""
+    new = np.zeros(columns[0].size, dtype=bool)
+    new[:1] = True
+    for column in columns:
+        new[1:] |= column[1:] != column[:-1]
+    return np.flatnonzero(new)
+
+
+def _spans(days: NDArray[np.int64], starts: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Per run, the days from its first to its last dated row (-1 when no row is dated)."""
+    dated = days != _NO_DAY
+    has_date = np.logical_or.reduceat(dated, starts)
+    # Day ordinals are positive: undated rows stand in as 0 for the last day, as +inf for the first.
+    first = np.minimum.reduceat(np.where(dated, days, np.iinfo(np.int64).max), starts)
+    last = np.maximum.reduceat(np.where(dated, days, 0), starts)
+    spans: NDArray[np.int64] = np.where(has_date, last - first, -1)
+    return spans
+
+
+def count_boilerplate(
+    articles: Iterable[Article],
+    config: NormalizeConfig | None = None,
+    *,
+    hashes: Sequence[NDArray[np.uint64]] | None = None,
+) -> HashedBoilerplate:
+    """`find_boilerplate` on sentence hashes: the same sentences, as hashes, counted in arrays.
+
+    Args:
+        articles: the corpus.
+        config: the thresholds.
+        hashes: each article's `boilerplate_hashes`, in the order of ``articles``, when already
+            computed (e.g. by worker processes).
+
+    Examples:
+        >>> notice = "Support us for only one pound a week."
+        >>> list(count_boilerplate([Article(str(i), "", notice, source=f"s{i}") for i in range(5)]).by_source)
+        [None]
+    """
+    cfg = config or NormalizeConfig()
+    listed = list(articles)
+    if hashes is None:
+        hashes = [boilerplate_hashes(a.text, cfg) for a in listed]
+    sizes = np.array([h.size for h in hashes], dtype=np.int64)
+    if not sizes.sum():
+        return HashedBoilerplate({})
+    keys = np.concatenate(list(hashes)).astype(np.uint64)
+    owner = np.repeat(np.arange(len(listed), dtype=np.int64), sizes)
+    names = sorted({a.source for a in listed if a.source is not None})
+    number: dict[str | None, int] = {name: i for i, name in enumerate(names)}
+    # An article without an outlet counts as one more outlet (-1) across outlets, never within one.
+    source = np.array([number.get(a.source, -1) for a in listed], dtype=np.int64)[owner]
+    day = np.array(
+        [a.published.toordinal() if a.published else _NO_DAY for a in listed], dtype=np.int64
+    )[owner]
+    order = np.lexsort((source, keys))
+    keys, source, day = keys[order], source[order], day[order]
+
+    def spread(span: NDArray[np.int64]) -> NDArray[np.bool_]:
+        # No dated article: nothing says it is one story, so it counts as spread.
+        return (span < 0) | (span >= cfg.boilerplate_min_span_days)
+
+    # Within one outlet: (key, outlet) runs; an article holds a key once, so rows count articles.
+    pair_starts = _runs(keys, source)
+    pair_counts = np.diff(np.append(pair_starts, keys.size))
+    per_source = (
+        (source[pair_starts] >= 0)
+        & (pair_counts >= cfg.boilerplate_min_articles)
+        & spread(_spans(day, pair_starts))
+    )
+    # Across outlets: key runs, with the number of distinct outlets in each.
+    key_starts = _runs(keys)
+    first_of_outlet = np.zeros(keys.size, dtype=np.int64)
+    first_of_outlet[pair_starts] = 1
+    outlets = np.add.reduceat(first_of_outlet, key_starts)
+    across = (outlets >= cfg.boilerplate_min_sources) & spread(_spans(day, key_starts))
+    found: dict[str | None, set[int]] = defaultdict(set)
+    chosen = pair_starts[per_source]
+    for key, src in zip(keys[chosen].tolist(), source[chosen].tolist(), strict=True):
+        found[names[src]].add(key)
+    found[None].update(keys[key_starts[across]].tolist())
+    return HashedBoilerplate({src: frozenset(v) for src, v in found.items() if v})
+
+
 def find_boilerplate(
-    articles: Iterable[Article], config: NormalizeConfig | None = None
+    articles: Iterable[Article],
+    config: NormalizeConfig | None = None,
+    *,
+    hashes: Sequence[NDArray[np.uint64]] | None = None,
 ) -> Boilerplate:
     """Find the sentences that recur across articles of one outlet, or across many outlets.
 
     A recurring sentence whose dated articles all fall within ``boilerplate_min_span_days`` of each
     other is kept: that is one story's updates or syndicated copies, not a site's boilerplate.
+    Sentences are counted by their hashes (`count_boilerplate`), and the recurring ones are then
+    read again as text.
 
-    Args:
-        articles: the corpus.
-        config: thresholds; the defaults need a sentence in 3 articles of one outlet, or in articles
-            of 5 outlets.
+    The arguments are `count_boilerplate`'s; the default thresholds need a sentence in 3 articles
+    of one outlet, or in articles of 5 outlets.
 
     Examples:
         >>> arts = [Article(str(i), "", f"Story {i} here. Support us for only one pound a week.",
@@ -156,51 +293,28 @@ def find_boilerplate(
         1
     """
     cfg = config or NormalizeConfig()
-    per_source: dict[str | None, Counter[str]] = defaultdict(Counter)
-    sources_of: dict[str, set[str | None]] = defaultdict(set)
-    # First and last publication day of each sentence, per outlet and overall: a story's own
-    # sentences recur within days (updates, syndication), a site's boilerplate over weeks.
-    span_in_source: dict[tuple[str | None, str], list[int]] = {}
-    span_overall: dict[str, list[int]] = {}
-    for article in articles:
-        keys = boilerplate_keys(article.text, cfg)
-        per_source[article.source].update(keys)
-        day = article.published.toordinal() if article.published else None
-        for key in keys:
-            sources_of[key].add(article.source)
-            if day is not None:
-                for span in (
-                    span_in_source.setdefault((article.source, key), [day, day]),
-                    span_overall.setdefault(key, [day, day]),
-                ):
-                    span[0], span[1] = min(span[0], day), max(span[1], day)
-
-    def spread(span: list[int] | None) -> bool:
-        return span is None or span[1] - span[0] >= cfg.boilerplate_min_span_days
-
-    found: dict[str | None, frozenset[str]] = {}
-    for source, counts in per_source.items():
-        if source is None:
-            continue
-        recurring = frozenset(
-            k
-            for k, n in counts.items()
-            if n >= cfg.boilerplate_min_articles and spread(span_in_source.get((source, k)))
-        )
-        if recurring:
-            found[source] = recurring
-    across = frozenset(
-        k
-        for k, srcs in sources_of.items()
-        if len(srcs) >= cfg.boilerplate_min_sources and spread(span_overall.get(k))
+    listed = list(articles)
+    counted = count_boilerplate(listed, cfg, hashes=hashes)
+    missing = {h for found in counted.by_source.values() for h in found}
+    text: dict[int, str] = {}
+    # An outlet's boilerplate sentences come together: stop reading once every one is named.
+    for article in listed:
+        if not missing:
+            break
+        for key in boilerplate_keys(article.text, cfg):
+            hashed = _key_hash(key)
+            if hashed in missing:
+                text[hashed] = key
+                missing.discard(hashed)
+    return Boilerplate(
+        {src: frozenset(text[h] for h in found) for src, found in counted.by_source.items()}
     )
-    if across:
-        found[None] = across
-    return Boilerplate(found)
 
 
 def remove_boilerplate(
-    text: str, source: str | None = None, boilerplate: Boilerplate | None = None
+    text: str,
+    source: str | None = None,
+    boilerplate: Boilerplate | HashedBoilerplate | None = None,
 ) -> tuple[str, int]:
     """Return ``text`` normalised and without boilerplate sentences, and how many were removed.
 
@@ -223,7 +337,9 @@ def remove_boilerplate(
 
 
 def clean_text(
-    article: Article, boilerplate: Boilerplate | None = None, config: NormalizeConfig | None = None
+    article: Article,
+    boilerplate: Boilerplate | HashedBoilerplate | None = None,
+    config: NormalizeConfig | None = None,
 ) -> CleanText:
     """Return the article's title and body, normalised and without boilerplate sentences.
 

@@ -4,37 +4,51 @@
 
 Every stage can also be run alone; this module only wires them together, times them and writes the
 run manifest.
+
+How the data flows, so that a million articles fit on one machine (``Config(workers=n)`` runs the
+per-article work and the pair chunks on ``n`` processes, with the same result as one):
+
+- per article, on the workers: boilerplate sentence hashes (counted here, in arrays); then clean,
+  shingle, extract and document terms in one pass; then term vectors. Texts read lazily
+  (`read_articles(..., lazy=True)`) are read by the workers from the file, never by this process.
+- kept per article: its fields, signature and term vector (`Profile`), until blocking and the
+  profile table have read them; then only the fields, term vector and shingle count (`_Kept`).
+- pairs: blocking returns columns (`Candidates`); each chunk of pairs is compared and scored on a
+  worker, which sends back one match weight per pair. Clustering reads the columns.
+- contributions, and the values behind their levels, are worked out when a pair is read
+  (`ScoredPairs`, `_PairExplainer`): nothing per pair is built that nobody reads.
 """
 
 from __future__ import annotations
 
+import bisect
+import collections
 import contextlib
 import importlib.metadata
 import logging
 import platform
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import numpy as np
+from numpy.typing import NDArray
 
 from caselink import __version__
-from caselink._parallel import parallel_map
+from caselink._parallel import effective_workers, iter_batches, parallel_map
 from caselink._progress import track
 from caselink._types import ArticleId
 from caselink.blocking import (
-    CandidateIndex,
-    block_candidates,
     block_counts,
     blocking_stats,
+    candidate_columns,
     lsh_params,
 )
-from caselink.canonical import build_cases
+from caselink.canonical import build_case
 from caselink.cluster import cluster_articles, density_shift
 from caselink.compare import (
     Comparison,
-    ComparisonMatrix,
     ProfileTable,
     compare_batch,
     compare_pair,
@@ -42,22 +56,35 @@ from caselink.compare import (
     encode,
     term_frequencies,
 )
-from caselink.config import Config
+from caselink.config import Config, NormalizeConfig
 from caselink.extract import extract_fields
-from caselink.ingest import Ingested, read_records
+from caselink.ingest import Ingested, JsonlArticles, read_records
 from caselink.models import (
     Article,
     ArticleFields,
     CandidatePair,
+    Candidates,
     CleanText,
     Contribution,
     Profile,
     Resolution,
     ScoredPair,
+    ScoredPairs,
+    Signature,
+    TermVector,
+    pair_probabilities,
 )
-from caselink.normalize import Boilerplate, clean_text, find_boilerplate
+from caselink.normalize import (
+    Boilerplate,
+    HashedBoilerplate,
+    boilerplate_hashes,
+    clean_text,
+    count_boilerplate,
+    find_boilerplate,
+)
 from caselink.score import (
     MatchModel,
+    ScoredMatrix,
     default_model,
     fit_run_model,
     random_pairs,
@@ -65,7 +92,7 @@ from caselink.score import (
     tf_references,
 )
 from caselink.shingle import signature_scheme, signatures
-from caselink.terms import TermModel, fit_terms, term_vectors
+from caselink.terms import TermModel, document_terms, fit_terms, term_vector
 
 __all__ = [
     "FittedState",
@@ -79,6 +106,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 _DEPENDENCIES = ("attrs", "datasketch", "networkx", "numpy", "rapidfuzz", "scipy", "xxhash")
 
@@ -103,76 +132,195 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def _scored_pairs(
-    candidates: Sequence[CandidatePair],
-    comparisons: Sequence[Comparison],
-    matrix: ComparisonMatrix,
-    *,
-    model: MatchModel,
-    frequencies: Mapping[str, Mapping[str, float]],
-    cfg: Config,
-) -> list[ScoredPair]:
-    """Score every candidate with the batch path; contributions carry level labels, not details.
+_Rows = NDArray[np.integer[Any]]
+"""Row numbers of pairs (32-bit in `Candidates`, 64-bit where numpy computes with them)."""
 
-    Equal contributions (same comparison, level and weight) are one shared object, which keeps
-    millions of pairs small; `explain_links` adds the values behind the levels where they are read.
-    """
-    scores = score_matrix(
-        matrix.names,
-        matrix.levels,
-        model,
-        frequencies=matrix.frequencies,
-        references=tf_references(frequencies),
-        config=cfg.score,
-    )
-    labels = [c.labels for c in comparisons]
-    names = matrix.names
-    shared: dict[tuple[int, int, float], Contribution] = {}
-    out = []
-    all_levels = matrix.levels.tolist()
-    all_weights = scores.weights.tolist()
-    match_weights = scores.match_weight.tolist()
-    probabilities = scores.probability.tolist()
-    for k, pair in enumerate(candidates):
-        contributions = []
-        for j, (level, weight) in enumerate(zip(all_levels[k], all_weights[k], strict=True)):
-            if level < 0:
-                continue
-            key = (j, level, weight)
-            found = shared.get(key)
-            if found is None:
-                found = shared[key] = Contribution(names[j], labels[j][level], weight)
-            contributions.append(found)
-        out.append(
-            ScoredPair(
-                pair.a, pair.b, match_weights[k], probabilities[k], contributions, pair.rules
-            )
+_PAIR_CHUNK = 65_536
+"""Pairs compared and scored together: bounds the per-comparison level and weight arrays."""
+
+
+def _chunks(size: int) -> list[tuple[int, int]]:
+    return [(lo, min(lo + _PAIR_CHUNK, size)) for lo in range(0, size, _PAIR_CHUNK)]
+
+
+@attrs.frozen(eq=False)
+class _Scorer:
+    """What scoring a pair of table rows needs: the table, comparisons, model and TF references."""
+
+    table: ProfileTable
+    comparisons: tuple[Comparison, ...]
+    model: MatchModel
+    references: Mapping[str, float]
+    config: Config
+
+    def score(
+        self, a: _Rows, b: _Rows, *, threads: int = 1
+    ) -> tuple[NDArray[np.int8], ScoredMatrix]:
+        """The levels and the scores of pairs of rows ``(a[k], b[k])``."""
+        matrix = compare_batch(
+            self.table, a.astype(np.int64), b.astype(np.int64), self.comparisons, workers=threads
         )
-    return out
+        scores = score_matrix(
+            matrix.names,
+            matrix.levels,
+            self.model,
+            frequencies=matrix.frequencies,
+            references=self.references,
+            config=self.config.score,
+        )
+        return matrix.levels, scores
+
+    def match_weights(self, candidates: Candidates) -> NDArray[np.float64]:
+        """The match weight of every candidate, compared and scored a chunk at a time.
+
+        Only one number per pair is kept: the levels and per-comparison weights of a chunk are
+        dropped once its pairs are scored (contributions are rebuilt when a pair is read).
+        """
+        cfg = self.config
+        bounds = _chunks(len(candidates))
+        if effective_workers(cfg.workers) == 1 or len(bounds) < 2:
+            parts = [
+                self.score(candidates.a[lo:hi], candidates.b[lo:hi], threads=cfg.workers)[
+                    1
+                ].match_weight
+                for lo, hi in track(bounds, desc="score", total=len(bounds), progress=cfg.progress)
+            ]
+        else:
+            # Chunks of pairs on worker processes, which share the table by fork; each sends back
+            # one weight per pair.
+            parts = parallel_map(
+                _chunk_weights,
+                bounds,
+                shared=(self, candidates.a, candidates.b),
+                batch_size=1,
+                min_items=2,
+                **_pool(cfg, "score"),
+            )
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
+
+    def contributions(self, a: _Rows, b: _Rows) -> list[tuple[Contribution, ...]]:
+        """Level-label contributions of pairs of rows; equal ones are one shared object."""
+        labels = [c.labels for c in self.comparisons]
+        names = [c.name for c in self.comparisons]
+        shared: dict[tuple[int, int, float], Contribution] = {}
+        out: list[tuple[Contribution, ...]] = []
+        for lo, hi in _chunks(a.size):
+            levels, scores = self.score(a[lo:hi], b[lo:hi])
+            for row_levels, row_weights in zip(
+                levels.tolist(), scores.weights.tolist(), strict=True
+            ):
+                found = []
+                for j, (level, weight) in enumerate(zip(row_levels, row_weights, strict=True)):
+                    if level < 0:
+                        continue
+                    key = (j, level, weight)
+                    contribution = shared.get(key)
+                    if contribution is None:
+                        contribution = shared[key] = Contribution(
+                            names[j], labels[j][level], weight
+                        )
+                    found.append(contribution)
+                out.append(tuple(found))
+        return out
 
 
-def _spanning_links(links: Iterable[ScoredPair]) -> list[ScoredPair]:
-    """The maximum spanning forest of ``links`` by match weight (ties by pair key), in key order.
+def _chunk_weights(
+    bounds: tuple[int, int], scorer: _Scorer, a: _Rows, b: _Rows
+) -> NDArray[np.float64]:
+    """The match weights of candidates ``bounds[0]:bounds[1]`` (one chunk, on a worker)."""
+    lo, hi = bounds
+    return scorer.score(a[lo:hi], b[lo:hi])[1].match_weight
 
-    Every article joined by links keeps its strongest path into its case, in at most one pair per
-    article: the pairs `explain_links` details.
+
+def _spanning_forest(a: _Rows, b: _Rows, weight: NDArray[np.float64]) -> NDArray[np.int64]:
+    """The maximum spanning forest of edges ``(a, b)`` by weight (ties by ``(a, b)``), as edge indexes.
+
+    Node numbers must follow the article ids' order, so ties break by pair key.
     """
-    parent: dict[ArticleId, ArticleId] = {}
+    order = np.lexsort((b, a, -weight))
+    parent: dict[int, int] = {}
 
-    def root(x: ArticleId) -> ArticleId:
+    def root(x: int) -> int:
         parent.setdefault(x, x)
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    forest = []
-    for pair in sorted(links, key=lambda p: (-p.match_weight, p.key)):
-        ra, rb = root(pair.a), root(pair.b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-            forest.append(pair)
-    return sorted(forest, key=lambda p: p.key)
+    chosen = []
+    for k, x, y in zip(order.tolist(), a[order].tolist(), b[order].tolist(), strict=True):
+        rx, ry = root(x), root(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+            chosen.append(k)
+    return np.sort(np.array(chosen, dtype=np.int64))
+
+
+@attrs.frozen(eq=False)
+class _PairExplainer:
+    """Rebuilds the contributions of scored pairs when they are read (a `ContributionSource`).
+
+    The numbers come from the batch path (the same levels and weights the run scored with); the values
+    behind the levels ("same officer 'Andrew Turner'") come from the one-pair reference comparison,
+    about 100 times costlier, so by default only the links a reader follows get them: the maximum
+    spanning forest of ``links`` (every linked article's strongest tie into its case, at most one
+    pair per article, found when a detail is first wanted).
+
+    Attributes:
+        scorer: compares and scores rows of the run's profile table.
+        profiles: the profiles, for the one-pair comparison.
+        candidates: the scored pairs (rows of the table).
+        match_weight: their match weights.
+        links: the pairs whose spanning forest is detailed by default (indexes into candidates).
+    """
+
+    scorer: _Scorer
+    profiles: Mapping[ArticleId, Profile]
+    candidates: Candidates
+    match_weight: NDArray[np.float64]
+    links: NDArray[np.int64] = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+    _forest: list[frozenset[int]] = attrs.field(factory=list, init=False, repr=False)
+
+    def _detailed(self, index: NDArray[np.int64]) -> list[int]:
+        if not self._forest:
+            c, links = self.candidates, self.links
+            chosen = _spanning_forest(c.a[links], c.b[links], self.match_weight[links])
+            self._forest.append(frozenset(links[chosen].tolist()))
+        forest = self._forest[0]
+        return [k for k, i in enumerate(index.tolist()) if i in forest]
+
+    def contributions(
+        self, index: NDArray[np.int64], *, details: bool | None = None
+    ) -> list[tuple[Contribution, ...]]:
+        """See `caselink.models.ContributionSource`."""
+        a, b = self.candidates.a[index], self.candidates.b[index]
+        found = self.scorer.contributions(a, b)
+        if details is False:
+            return found
+        wanted = range(index.size) if details else self._detailed(index)
+        ids = self.candidates.ids
+        for k in wanted:
+            x, y = ids[int(a[k])], ids[int(b[k])]
+            vector = compare_pair(self.profiles[x], self.profiles[y], self.scorer.comparisons)
+            detail = {c.name: c.detail for c in vector.comparisons}
+            found[k] = tuple(attrs.evolve(c, detail=detail.get(c.name, "")) for c in found[k])
+        return found
+
+
+def _spanning_links(links: Iterable[ScoredPair]) -> list[ScoredPair]:
+    """The maximum spanning forest of ``links`` by match weight (ties by pair key), in key order."""
+    listed = sorted(links, key=lambda p: p.key)
+    node: dict[ArticleId, int] = {}
+    for pair in listed:
+        node.setdefault(pair.a, 0)
+        node.setdefault(pair.b, 0)
+    node = {aid: i for i, aid in enumerate(sorted(node))}
+    chosen = _spanning_forest(
+        np.array([node[p.a] for p in listed], dtype=np.int64),
+        np.array([node[p.b] for p in listed], dtype=np.int64),
+        np.array([p.match_weight for p in listed], dtype=np.float64),
+    )
+    return [listed[k] for k in chosen.tolist()]
 
 
 def explain_links(
@@ -190,7 +338,7 @@ def explain_links(
     one case when ``same_case`` maps articles to cases): every linked article's strongest tie into
     its case, at most one pair per article, so the cost stays linear in the articles however dense
     the cases are. Only details change: the numbers stay the batch path's. Other pairs keep their
-    level labels.
+    level labels. (`resolve` does the same lazily, when a link is read.)
 
     Examples:
         >>> explain_links([], {})
@@ -216,6 +364,11 @@ def explain_links(
         ]
         detailed[pair.key] = attrs.evolve(pair, contributions=contributions)
     return [detailed.get(p.key, p) for p in pairs]
+
+
+def _tracked(items: Sequence[_T], desc: str, cfg: Config) -> Iterator[_T]:
+    """``items`` with a progress bar (and ETA) when the config shows progress."""
+    return track(items, desc=desc, total=len(items), progress=cfg.progress)
 
 
 def _pool(cfg: Config, desc: str) -> dict[str, Any]:
@@ -329,57 +482,270 @@ def _state_table(
 
 
 def _fit_model(
-    table: ProfileTable,
-    matrix: ComparisonMatrix,
-    comparisons: Sequence[Comparison],
-    cfg: Config,
+    table: ProfileTable, candidates: Candidates, comparisons: Sequence[Comparison], cfg: Config
 ) -> MatchModel:
     """The run's model: the default, EM-fitted on the corpus when ``[score] fit = "em"``."""
     level_labels = {c.name: c.labels for c in comparisons}
     fitted = default_model(level_labels, cfg.score)
     if cfg.score.fit == "em":
+        names = [c.name for c in comparisons]
+        levels = [
+            compare_batch(
+                table,
+                candidates.a[lo:hi].astype(np.int64),
+                candidates.b[lo:hi].astype(np.int64),
+                comparisons,
+            ).levels
+            for lo, hi in _chunks(len(candidates))
+        ]
+        candidate_levels = (
+            np.concatenate(levels) if levels else np.zeros((0, len(names)), dtype=np.int8)
+        )
         ra, rb = random_pairs(table.size, cfg.score.random_pairs, cfg.score.seed)
         random_levels = compare_batch(table, ra, rb, comparisons).levels
         fitted = fit_run_model(
-            matrix.names, level_labels, matrix.levels, random_levels, fitted, config=cfg.score
+            names, level_labels, candidate_levels, random_levels, fitted, config=cfg.score
         )
     return fitted
 
 
-def _compare(
-    candidates: Sequence[CandidatePair],
-    profiles: Sequence[Profile],
-    comparisons: Sequence[Comparison],
+@attrs.frozen(eq=False)
+class _Linked:
+    """The pairwise stages' working state: the table, the candidates and their match weights."""
+
+    scorer: _Scorer
+    candidates: Candidates
+    match_weight: NDArray[np.float64]
+    frequencies: Mapping[str, Mapping[str, float]]
+
+    @property
+    def probability(self) -> NDArray[np.float64]:
+        """The match probability of every candidate."""
+        return pair_probabilities(self.match_weight)
+
+    def pairs(
+        self, profiles: Mapping[ArticleId, Profile], links: NDArray[np.int64] | None = None
+    ) -> ScoredPairs:
+        """The scored pairs, contributions built when read (``links``: the pairs to detail)."""
+        chosen = links if links is not None else np.zeros(0, dtype=np.int64)
+        explainer = _PairExplainer(
+            self.scorer, profiles, self.candidates, self.match_weight, chosen
+        )
+        return ScoredPairs(self.candidates, self.match_weight, self.probability, explainer)
+
+
+def _link(
+    ordered: Sequence[Profile],
     cfg: Config,
-    state: FittedState | None,
-) -> tuple[ProfileTable, ComparisonMatrix]:
-    table = encode(profiles)
-    if state is not None:
-        table = _state_table(table, comparisons, state)
-    row = table.index()
-    rows_a = np.array([row[c.a] for c in candidates], dtype=np.int64)
-    rows_b = np.array([row[c.b] for c in candidates], dtype=np.int64)
-    return table, compare_batch(table, rows_a, rows_b, comparisons, workers=cfg.workers)
+    timer: _Timer,
+    *,
+    counts: Mapping[str, int] | None = None,
+    model: MatchModel | None = None,
+    state: FittedState | None = None,
+) -> _Linked:
+    """Block, compare and score profiles given in id order: the pairwise stages of `resolve`.
+
+    Candidates stay columns and only a match weight per pair is kept, so memory grows with the
+    pairs by a few bytes each, never by objects.
+    """
+    with timer.stage("blocking"):
+        if counts is None:
+            counts = block_counts(_tracked(ordered, "block counts", cfg), cfg.blocking)
+        candidates = candidate_columns(
+            _tracked(ordered, "blocking", cfg), cfg.blocking, counts=counts
+        )
+    with timer.stage("compare"):
+        comparisons = default_comparisons(cfg.compare)
+        table = encode(ordered)
+        if state is not None:
+            table = _state_table(table, comparisons, state)
+    with timer.stage("score"):
+        if model is None:
+            model = (
+                state.model
+                if state is not None
+                else _fit_model(table, candidates, comparisons, cfg)
+            )
+        frequencies = (
+            state.frequencies if state is not None else term_frequencies(table, comparisons)
+        )
+        scorer = _Scorer(table, tuple(comparisons), model, tf_references(frequencies), cfg)
+        weights = scorer.match_weights(candidates)
+    return _Linked(scorer, candidates, weights, frequencies)
+
+
+def _work(ordered: Sequence[Article]) -> tuple[Sequence[Any], JsonlArticles | None]:
+    """What the article workers are sent: positions when the texts stay on disk, else the articles.
+
+    A worker reads texts kept on disk itself (`JsonlArticles`), so they never pass through here.
+    """
+    if isinstance(ordered, JsonlArticles):
+        return range(len(ordered)), ordered
+    return ordered, None
+
+
+def _load(items: list[Any], source: JsonlArticles | None) -> list[Article]:
+    return source.take(items) if source is not None else items
+
+
+def _heads(ordered: Sequence[Article]) -> Sequence[Article]:
+    """The articles as far as ids, titles, dates and outlets go (no texts read from disk)."""
+    return ordered.heads if isinstance(ordered, JsonlArticles) else ordered
+
+
+def _article_batch(
+    items: list[Any],
+    source: JsonlArticles | None,
+    boilerplate: Boilerplate | HashedBoilerplate,
+    cfg: Config,
+) -> list[tuple[CleanText, ArticleFields, Signature, tuple[str, ...]]]:
+    """The per-article stages of a batch, in a worker: clean, shingle, extract, document terms."""
+    articles = _load(items, source)
+    cleaned = [clean_text(a, boilerplate, cfg.normalize) for a in articles]
+    sigs = signatures(cleaned, cfg.shingle)
+    return [
+        (c, extract_fields(a, cfg.extract), s, document_terms(c))
+        for a, c, s in zip(articles, cleaned, sigs, strict=True)
+    ]
+
+
+def _term_vector(item: tuple[CleanText, str], model: TermModel) -> tuple[tuple[str, float], ...]:
+    return term_vector(item[0], model, title=item[1])
+
+
+def _hash_batch(
+    items: list[Any], source: JsonlArticles | None, cfg: NormalizeConfig
+) -> list[NDArray[np.uint64]]:
+    return [boilerplate_hashes(a.text, cfg) for a in _load(items, source)]
+
+
+def _boilerplate(ordered: Sequence[Article], cfg: Config) -> HashedBoilerplate:
+    """The corpus's boilerplate, its sentences hashed on the workers and counted here."""
+    items, source = _work(ordered)
+    hashes = list(
+        iter_batches(_hash_batch, items, shared=(source, cfg.normalize), **_pool(cfg, "normalize"))
+    )
+    return count_boilerplate(_heads(ordered), cfg.normalize, hashes=hashes)
 
 
 def _profiles(
     ordered: Sequence[Article],
-    boilerplate: Boilerplate,
+    boilerplate: Boilerplate | HashedBoilerplate,
     terms: TermModel | None,
     cfg: Config,
 ) -> tuple[list[CleanText], list[ArticleFields], dict[ArticleId, Profile], TermModel]:
-    cleaned = parallel_map(
-        clean_text, ordered, shared=(boilerplate, cfg.normalize), **_pool(cfg, "normalize")
+    """Clean, extract and shingle on the workers (one pass), fit the terms here, then vectorise.
+
+    Each article travels to a worker once for the text stages; term vectors need the corpus's
+    document frequencies first, so they are a second, lighter pass.
+    """
+    cleaned: list[CleanText] = []
+    fields: list[ArticleFields] = []
+    sigs: list[Signature] = []
+
+    def documents() -> Iterator[tuple[str, ...]]:
+        # Each article's distinct terms (about a hundred strings) are counted as they arrive and
+        # never held for the whole corpus.
+        items, source = _work(ordered)
+        done = iter_batches(
+            _article_batch, items, shared=(source, boilerplate, cfg), **_pool(cfg, "extract")
+        )
+        for clean, found, sig, document in done:
+            cleaned.append(clean)
+            fields.append(found)
+            sigs.append(sig)
+            yield document
+
+    if terms is None:
+        term_model = fit_terms((), cfg.terms, documents=documents())
+    else:
+        term_model = terms
+        collections.deque(documents(), maxlen=0)
+    vectors = parallel_map(
+        _term_vector,
+        [(c, a.title) for c, a in zip(cleaned, _heads(ordered), strict=True)],
+        shared=(term_model,),
+        **_pool(cfg, "terms"),
     )
-    fields = parallel_map(extract_fields, ordered, shared=(cfg.extract,), **_pool(cfg, "extract"))
-    sigs = signatures(cleaned, cfg.shingle)
-    term_model = terms if terms is not None else fit_terms(cleaned, cfg.terms)
-    term_vecs = term_vectors(cleaned, term_model, titles=[a.title for a in ordered])
     profiles = {
         a.id: Profile(a.id, a.published, a.source, f, s, v)
-        for a, f, s, v in zip(ordered, fields, sigs, term_vecs, strict=True)
+        for a, f, s, v in zip(_heads(ordered), fields, sigs, vectors, strict=True)
     }
     return cleaned, fields, profiles, term_model
+
+
+@attrs.frozen(eq=False)
+class _Kept:
+    """What a run keeps of each article's profile once the pairwise stages have read it.
+
+    The profile table holds the signatures and the comparable values; with the fields and term
+    vectors kept here, any profile can be rebuilt exactly when a pair is explained.
+    """
+
+    articles: Sequence[Article]
+    fields: Sequence[ArticleFields]
+    terms: Sequence[TermVector]
+    shingles: NDArray[np.int32]
+
+    @classmethod
+    def of(
+        cls,
+        articles: Sequence[Article],
+        fields: Sequence[ArticleFields],
+        profiles: Sequence[Profile],
+    ) -> _Kept:
+        """Keep the parts of ``profiles`` (in the order of ``articles``) that the table lacks."""
+        shingles = np.array([p.signature.num_shingles for p in profiles], dtype=np.int32)
+        return cls(articles, fields, [p.terms for p in profiles], shingles)
+
+    def profiles(self, table: ProfileTable) -> _RebuiltProfiles:
+        """The profiles, rebuilt on demand from these parts and ``table`` (same rows)."""
+        return _RebuiltProfiles(self, table)
+
+
+class _RebuiltProfiles(Mapping[ArticleId, Profile]):
+    """Profiles by article id, each rebuilt when read (see `_Kept`)."""
+
+    def __init__(self, kept: _Kept, table: ProfileTable) -> None:
+        self._kept = kept
+        self._table = table
+
+    def _row(self, article_id: object) -> int | None:
+        if not isinstance(article_id, str):
+            return None
+        ids = self._table.ids
+        i = bisect.bisect_left(ids, article_id)
+        return i if i < len(ids) and ids[i] == article_id else None
+
+    def __getitem__(self, article_id: ArticleId) -> Profile:
+        i = self._row(article_id)
+        if i is None:
+            raise KeyError(article_id)
+        kept = self._kept
+        article, count = kept.articles[i], int(kept.shingles[i])
+        # The table holds a signature only when it has shingles (a short text has none to compare).
+        values = self._table.signatures[i].astype("<u4").tobytes() if count else b""
+        signature = Signature(article_id, values, count)
+        return Profile(
+            article_id, article.published, article.source, kept.fields[i], signature, kept.terms[i]
+        )
+
+    def __contains__(self, article_id: object) -> bool:
+        return self._row(article_id) is not None
+
+    def __iter__(self) -> Iterator[ArticleId]:
+        return iter(self._table.ids)
+
+    def __len__(self) -> int:
+        return len(self._table.ids)
+
+
+def _in_id_order(articles: Sequence[Article]) -> Sequence[Article]:
+    """The articles sorted by id (texts kept on disk stay there)."""
+    if isinstance(articles, JsonlArticles):
+        heads = articles.heads
+        return articles.in_order(sorted(range(len(heads)), key=lambda i: heads[i].id))
+    return sorted(articles, key=lambda a: a.id)
 
 
 def fit_state(
@@ -401,30 +767,20 @@ def fit_state(
     _cleaned, _fields, profiles, term_model = _profiles(ordered, boilerplate, None, cfg)
     ordered_profiles = [profiles[a.id] for a in ordered]
     counts = block_counts(ordered_profiles, cfg.blocking)
-    comparisons = default_comparisons(cfg.compare)
-    table = encode(ordered_profiles)
-    candidates = CandidateIndex(cfg.blocking, counts=counts).add(ordered_profiles)
-    _table, matrix = _compare(candidates, ordered_profiles, comparisons, cfg, None)
-    if model is None:
-        model = _fit_model(table, matrix, comparisons, cfg)
-    scored = _scored_pairs(
-        candidates,
-        comparisons,
-        matrix,
-        model=model,
-        frequencies=term_frequencies(table, comparisons),
-        cfg=cfg,
-    )
-    shift = density_shift([p.probability for p in scored], cfg.cluster)
+    linked = _link(ordered_profiles, cfg, _Timer(), counts=counts, model=model)
+    shift = density_shift(linked.probability, cfg.cluster)
+    table = linked.scorer.table
     tf_counts = {
         c.name: {
             v: int(d)
             for v, d in zip(table.sets[c.tf_field].vocab, table.sets[c.tf_field].df, strict=True)
         }
-        for c in comparisons
+        for c in linked.scorer.comparisons
         if c.tf_field is not None
     }
-    return FittedState(boilerplate, model, term_model, counts, tf_counts, len(ordered), shift)
+    return FittedState(
+        boilerplate, linked.scorer.model, term_model, counts, tf_counts, len(ordered), shift
+    )
 
 
 def profile_articles(
@@ -449,28 +805,23 @@ def score_candidates(
     """Compare and score candidate pairs under a fixed state, exactly as `resolve` does with it.
 
     Each pair's score depends only on its two profiles and the state, so any subset of a run's
-    candidates scores as in the run.
+    candidates scores as in the run. Pairs come back sorted by key, with level-label contributions
+    (`explain_links` adds the values behind them).
 
     Examples:
         >>> score_candidates([], {}, fit_state([Article("a", "", "Some text.")]))
         []
     """
     cfg = config or Config()
-    comparisons = default_comparisons(cfg.compare)
-    needed = sorted({aid for c in candidates for aid in (c.a, c.b)})
-    if not needed:
+    columns = Candidates.from_pairs(candidates)
+    if not len(columns):
         return []
-    _table, matrix = _compare(
-        candidates, [profiles[aid] for aid in needed], comparisons, cfg, state
-    )
-    return _scored_pairs(
-        candidates,
-        comparisons,
-        matrix,
-        model=state.model,
-        frequencies=state.frequencies,
-        cfg=cfg,
-    )
+    comparisons = default_comparisons(cfg.compare)
+    table = _state_table(encode([profiles[aid] for aid in columns.ids]), comparisons, state)
+    scorer = _Scorer(table, tuple(comparisons), state.model, tf_references(state.frequencies), cfg)
+    weights = scorer.match_weights(columns)
+    linked = _Linked(scorer, columns, weights, state.frequencies)
+    return list(linked.pairs(profiles))
 
 
 @attrs.frozen
@@ -478,16 +829,16 @@ class LinkedProfiles:
     """The pairwise stages' output for a set of profiles (see `link_profiles`).
 
     Attributes:
-        candidates: the candidate pairs from blocking.
-        pairs: every candidate, compared and scored.
+        candidates: the candidate pairs from blocking, as columns.
+        pairs: every candidate, compared and scored (contributions built when a pair is read).
         model: the scoring model used (the given one, or the default, fitted on the run with EM
             when ``score.fit == "em"``).
         frequencies: the term frequencies behind the TF adjustment.
         timings_s: seconds of the ``blocking``, ``compare`` and ``score`` stages.
     """
 
-    candidates: list[CandidatePair]
-    pairs: list[ScoredPair]
+    candidates: Candidates
+    pairs: ScoredPairs = attrs.field(eq=False)
     model: MatchModel
     frequencies: Mapping[str, Mapping[str, float]]
     timings_s: dict[str, float]
@@ -511,29 +862,21 @@ def link_profiles(
 
     Examples:
         >>> linked = link_profiles([])
-        >>> linked.candidates, linked.pairs
-        ([], [])
+        >>> len(linked.candidates), len(linked.pairs)
+        (0, 0)
     """
     cfg = config or Config()
     timer = _Timer()
     ordered = sorted(profiles, key=lambda p: p.article_id)
-    with timer.stage("blocking"):
-        candidates = block_candidates(ordered, cfg.blocking)
-    with timer.stage("compare"):
-        comparisons = default_comparisons(cfg.compare)
-        table, matrix = _compare(candidates, ordered, comparisons, cfg, None)
-    with timer.stage("score"):
-        fitted = model if model is not None else _fit_model(table, matrix, comparisons, cfg)
-        frequencies = term_frequencies(table, comparisons)
-        scored = _scored_pairs(
-            candidates,
-            comparisons,
-            matrix,
-            model=fitted,
-            frequencies=frequencies,
-            cfg=cfg,
-        )
-    return LinkedProfiles(candidates, scored, fitted, frequencies, timer.seconds)
+    linked = _link(ordered, cfg, timer, model=model)
+    by_id = {p.article_id: p for p in ordered}
+    return LinkedProfiles(
+        linked.candidates,
+        linked.pairs(by_id),
+        linked.scorer.model,
+        linked.frequencies,
+        timer.seconds,
+    )
 
 
 def resolve(
@@ -569,58 +912,59 @@ def resolve(
     timer = _Timer()
     with timer.stage("ingest"):
         batch = articles if isinstance(articles, Ingested) else read_records(articles)
-        ordered = sorted(batch.articles, key=lambda a: a.id)
+        ordered = _in_id_order(batch.articles)
+        heads = _heads(ordered)
     with timer.stage("normalize"):
-        boilerplate = (
-            state.boilerplate if state is not None else find_boilerplate(ordered, cfg.normalize)
-        )
+        boilerplate = state.boilerplate if state is not None else _boilerplate(ordered, cfg)
     with timer.stage("extract"):  # clean, extract, shingle and term vectors
         cleaned, fields, profiles, term_model = _profiles(
             ordered, boilerplate, state.terms if state is not None else None, cfg
         )
-    ordered_profiles = [profiles[a.id] for a in ordered]
-    with timer.stage("blocking"):
-        counts = state.counts if state is not None else block_counts(ordered_profiles, cfg.blocking)
-        candidates = CandidateIndex(cfg.blocking, counts=counts).add(ordered_profiles)
-    with timer.stage("compare"):
-        comparisons = default_comparisons(cfg.compare)
-        table, matrix = _compare(candidates, ordered_profiles, comparisons, cfg, state)
-    with timer.stage("score"):
-        if model is not None:
-            fitted = model
-        elif state is not None:
-            fitted = state.model
-        else:
-            fitted = _fit_model(table, matrix, comparisons, cfg)
-        frequencies = (
-            state.frequencies if state is not None else term_frequencies(table, comparisons)
-        )
-        scored = _scored_pairs(
-            candidates,
-            comparisons,
-            matrix,
-            model=fitted,
-            frequencies=frequencies,
-            cfg=cfg,
-        )
+        short_texts = sum(1 for c in cleaned if c.short)
+        del cleaned
+    ordered_profiles = [profiles.pop(a.id) for a in heads]
+    del profiles
+    kept = _Kept.of(heads, fields, ordered_profiles)
+    linked = _link(
+        ordered_profiles,
+        cfg,
+        timer,
+        counts=state.counts if state is not None else None,
+        model=model,
+        state=state,
+    )
+    # Profiles are rebuilt from the table when a pair is explained: a million of them do not fit.
+    del ordered_profiles
+    profiles_again = kept.profiles(linked.scorer.table)
+    candidates, probability = linked.candidates, linked.probability
+    fields_by_id = {f.article_id: f for f in fields}
     with timer.stage("cluster"):
         clustering = cluster_articles(
-            [a.id for a in ordered],
-            scored,
+            candidates.ids,
+            linked.pairs(profiles_again),
             cfg.cluster,
-            profiles=profiles,
+            fields=fields_by_id,
             shift=state.density_shift if state is not None else None,
+            workers=cfg.workers,
+            progress=cfg.progress,
         )
         incidents = list(clustering.incidents)
     with timer.stage("canonical"):
-        by_id = {a.id: a for a in ordered}
-        cases = build_cases(incidents, by_id, {f.article_id: f for f in fields}, cfg.canonical)
-    case_of = {aid: case.case_id for case in cases for aid in case.article_ids}
-    with timer.stage("explain"):
-        scored = explain_links(scored, profiles, cfg, same_case=case_of)
-    links = [
-        p for p in scored if p.probability >= cfg.cluster.threshold and case_of[p.a] == case_of[p.b]
-    ]
+        by_id = {a.id: a for a in heads}
+        cases = [
+            build_case(incident, by_id, fields_by_id, cfg.canonical)
+            for incident in _tracked(incidents, "canonical", cfg)
+        ]
+    with timer.stage("links"):
+        case_row = np.empty(len(ordered), dtype=np.int64)
+        row = {aid: i for i, aid in enumerate(candidates.ids)}
+        for number, case in enumerate(cases):
+            case_row[[row[aid] for aid in case.article_ids]] = number
+        is_link = (probability >= cfg.cluster.threshold) & (
+            case_row[candidates.a] == case_row[candidates.b]
+        )
+        pairs = linked.pairs(profiles_again, np.flatnonzero(is_link))
+        links = pairs.subset(is_link)
     bands, rows = lsh_params(cfg.blocking.lsh_threshold, cfg.shingle.num_perm)
     manifest = {
         "caselink_version": __version__,
@@ -633,14 +977,14 @@ def resolve(
             "term_model_docs": term_model.n_docs,
             "term_vocabulary": len(term_model.df),
         },
-        "model": fitted.to_dict(),
-        "term_frequencies": {name: len(values) for name, values in frequencies.items()},
+        "model": linked.scorer.model.to_dict(),
+        "term_frequencies": {name: len(values) for name, values in linked.frequencies.items()},
         "versions": _versions(),
         "counts": {
             "articles": len(ordered),
             "rejects": len(batch.rejects),
             "repeats": batch.repeats,
-            "short_texts": sum(1 for c in cleaned if c.short),
+            "short_texts": short_texts,
             "candidate_pairs": len(candidates),
             "links": len(links),
             "cases": len(cases),
@@ -654,7 +998,7 @@ def resolve(
         articles=ordered,
         fields=fields,
         cases=cases,
-        pairs=scored,
+        pairs=pairs,
         links=links,
         rejects=batch.rejects,
         manifest=manifest,

@@ -15,12 +15,13 @@ Distributed (on the executors, in ``mapInPandas`` and DataFrame aggregations):
    text on every partition) and `term_vector`: the article's `Profile`.
 
 On the driver: the compact profiles are collected, and the pairwise stages run exactly as in
-`caselink.resolve`: `link_profiles` (blocking with `block_candidates`, batch comparison and
-calibrated Fellegi-Sunter scoring with TF adjustment) and `cluster_articles`. The driver therefore
-needs memory for every profile (about 2.7 KB pickled per article on the bundled corpus) and every
-candidate pair, and the pairwise stages run at the local engine's speed: on the generated 10k
-corpus (3.1 million candidate pairs) they take about 195 of the 243 seconds, so this engine
-spreads the text work, not the pairwise work, over the cluster.
+`caselink.resolve`: `link_profiles` (blocking into candidate columns, batch comparison and
+calibrated Fellegi-Sunter scoring with TF adjustment, a match weight per pair) and
+`cluster_articles`. The driver therefore needs memory for every profile (about 2.7 KB pickled per
+article on the bundled corpus) and a few bytes per candidate pair, and the pairwise stages run at
+the local engine's speed (on the driver's own cores): on 100k generated articles (5.8 million
+candidate pairs, ``local[2]``) they take 46 of 159 seconds, so this engine spreads the text work,
+not the pairwise work, over the cluster.
 
 On the same input and config, the partition and case ids equal the local engine's (a test checks it).
 Rows must have unique ids: of rows sharing an id, only one is kept (locally, the first one read).
@@ -405,7 +406,7 @@ def resolve(
     linked = link_profiles(profiles.values(), cfg, model=model)
     if stats is not None:
         stats["candidate_pairs"] = len(linked.candidates)
-        stats["links"] = sum(1 for p in linked.pairs if p.probability >= cfg.cluster.threshold)
+        stats["links"] = int(np.count_nonzero(linked.pairs.probability >= cfg.cluster.threshold))
     start = _timed(stats, "pairs", start)
 
     clustering = cluster_articles(sorted(profiles), linked.pairs, cfg.cluster, profiles=profiles)

@@ -169,7 +169,7 @@ def _unpack(blob: bytes) -> Any:
     return json.loads(zlib.decompress(blob))
 
 
-def _fields_to_json(fields: ArticleFields, terms: tuple[tuple[str, float], ...]) -> dict[str, Any]:
+def _fields_to_json(fields: ArticleFields, terms: Sequence[tuple[str, float]]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for attribute in attrs.fields(ArticleFields):
         value = getattr(fields, attribute.name)

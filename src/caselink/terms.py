@@ -28,7 +28,15 @@ from caselink.config import TermsConfig
 from caselink.errors import ModelError
 from caselink.models import CleanText
 
-__all__ = ["TermModel", "fit_terms", "term_cosine", "term_tokens", "term_vector", "term_vectors"]
+__all__ = [
+    "TermModel",
+    "document_terms",
+    "fit_terms",
+    "term_cosine",
+    "term_tokens",
+    "term_vector",
+    "term_vectors",
+]
 
 _TOKEN = re.compile(r"\d+-year-old|[^\W_]+")
 _STOP_WORDS = (
@@ -130,8 +138,28 @@ def _text_of(item: CleanText | str) -> str:
     return item.text if isinstance(item, CleanText) else item
 
 
-def fit_terms(texts: Iterable[CleanText | str], config: TermsConfig | None = None) -> TermModel:
+def document_terms(text: CleanText | str) -> tuple[str, ...]:
+    """The distinct terms of one document, sorted: what its document frequencies count.
+
+    Examples:
+        >>> document_terms("Fire in Leeds, fire in Kent")
+        ('fire', 'kent', 'leeds')
+    """
+    return tuple(sorted(set(term_tokens(_text_of(text)))))
+
+
+def fit_terms(
+    texts: Iterable[CleanText | str],
+    config: TermsConfig | None = None,
+    *,
+    documents: Iterable[Sequence[str]] | None = None,
+) -> TermModel:
     """Count the document frequency of every term in a corpus.
+
+    Args:
+        texts: the documents (ignored when ``documents`` is given).
+        config: the vector settings.
+        documents: each document's `document_terms`, when already computed (e.g. by workers).
 
     Examples:
         >>> model = fit_terms(["Shots fired in Leeds", "Fire in Leeds", "A cat in Kent"])
@@ -140,8 +168,8 @@ def fit_terms(texts: Iterable[CleanText | str], config: TermsConfig | None = Non
     """
     df: Counter[str] = Counter()
     n_docs = 0
-    for item in texts:
-        df.update(set(term_tokens(_text_of(item))))
+    for terms in documents if documents is not None else map(document_terms, texts):
+        df.update(terms)
         n_docs += 1
     return TermModel(n_docs, df, config or TermsConfig())
 
