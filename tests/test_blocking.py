@@ -307,3 +307,100 @@ def test_columns_hold_the_pairs_of_block_candidates(
     assert columns.ids == tuple(p.article_id for p in ordered)
     assert columns.pairs() == block_candidates(profiles, cfg)
     assert blocking_stats(columns, len(ordered)) == blocking_stats(columns.pairs(), len(ordered))
+
+
+def _stream(
+    index: CandidateIndex, batches: list[list[Profile]], found: list[tuple[int, int, int]]
+) -> None:
+    """Add batches to the index, collecting every returned pair as (position, position, rules)."""
+    for batch in batches:
+        codes, rules = index.add_codes(batch)
+        found.extend(
+            (code >> 32, code & 0xFFFFFFFF, mask)
+            for code, mask in zip(codes.tolist(), rules.tolist(), strict=True)
+        )
+
+
+def _by_id(index: CandidateIndex, found: list[tuple[int, int, int]], dead: set[int]) -> set:
+    ids = index.ids
+    return {(*sorted((ids[x], ids[y])), m) for x, y, m in found if x not in dead and y not in dead}
+
+
+def _reference(profiles: list[Profile], cfg: BlockingConfig, counts: dict[str, int]) -> set:
+    """The batch run's pairs of ``profiles`` with fixed counts, as (id, id, rules)."""
+    index = CandidateIndex(cfg, counts=counts)
+    codes, rules = index.add_codes(sorted(profiles, key=lambda p: p.article_id))
+    found = [
+        (code >> 32, code & 0xFFFFFFFF, mask)
+        for code, mask in zip(codes.tolist(), rules.tolist(), strict=True)
+    ]
+    return _by_id(index, found, set())
+
+
+@given(blocking_inputs(), CONFIGS, st.randoms(use_true_random=False), st.integers(1, 4))
+def test_restored_index_continues_exactly(
+    profiles: list[Profile], cfg: BlockingConfig, rnd, n_saved: int
+) -> None:
+    """An index restored from its batch-by-batch exports returns the pairs the original returns."""
+    counts = block_counts(profiles, cfg)
+    order = list(profiles)
+    rnd.shuffle(order)
+    cuts = sorted(rnd.randint(0, len(order)) for _ in range(n_saved))
+    bounds = list(itertools.pairwise([0, *cuts, len(order)]))
+    original = CandidateIndex(cfg, counts=counts)
+    exports = []
+    for lo, hi in bounds[:-1]:
+        start = len(original)
+        original.add_codes(order[lo:hi])
+        exports.append(original.export(start))
+    restored = CandidateIndex.restore(exports, cfg, counts=counts)
+    assert restored.ids == original.ids
+    rest = order[bounds[-1][0] :]
+    got, expected = restored.add_codes(rest), original.add_codes(rest)
+    assert got[0].tolist() == expected[0].tolist()
+    assert got[1].tolist() == expected[1].tolist()
+
+
+@given(
+    blocking_inputs(),
+    blocking_inputs(),
+    CONFIGS,
+    st.randoms(use_true_random=False),
+    st.booleans(),
+)
+def test_discarded_articles_leave_exactly_the_pairs_of_the_final_versions(
+    profiles: list[Profile], others: list[Profile], cfg: BlockingConfig, rnd, save: bool
+) -> None:
+    """Discarding articles and adding their new versions leaves the batch pairs of the final versions."""
+    # Articles of `others` replace those of `profiles` with the same id (d000, d001, ...).
+    final = {p.article_id: p for p in profiles} | {p.article_id: p for p in others}
+    counts = block_counts(list(final.values()), cfg)
+    index = CandidateIndex(cfg, counts=counts)
+    found: list[tuple[int, int, int]] = []
+    half = len(profiles) // 2
+    _stream(index, [profiles[:half], profiles[half:]], found)
+    replaced = [p.article_id for p in others if p.article_id in index.ids]
+    dead = {index.ids.index(aid) for aid in replaced}
+    index.discard(replaced)
+    if save:  # through an export and a restore, discards included
+        index = CandidateIndex.restore([index.export()], cfg, counts=counts)
+    _stream(index, [others], found)
+    assert _by_id(index, found, dead) == _reference(list(final.values()), cfg, counts)
+
+
+def test_discarding_unknown_ids_and_exporting_live_counts_raise() -> None:
+    """discard names the unknown id; export needs fixed counts; restore needs consecutive exports."""
+    index = CandidateIndex(counts={})
+    index.add(_profiles(["one two three", "four five six"]))
+    with pytest.raises(KeyError, match="zzz"):
+        index.discard(["zzz"])
+    index.discard(["d000"])
+    with pytest.raises(KeyError, match="d000"):
+        index.discard(["d000"])
+    with pytest.raises(ValueError, match="fixed counts"):
+        CandidateIndex().export()
+    with pytest.raises(ValueError, match="follow each other"):
+        CandidateIndex.restore([index.export(1)], counts={})
+    foreign = dict(index.export(), _other=np.zeros(2, dtype=np.int32))
+    with pytest.raises(ValueError, match="rebuild the index"):
+        CandidateIndex.restore([foreign], counts={})

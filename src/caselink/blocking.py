@@ -31,6 +31,7 @@ per band or posting, so it stays under 1.5 KB per article.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 from collections import Counter, defaultdict
@@ -441,6 +442,8 @@ class CandidateIndex:
         self._bands: _Segments = _Segments()
         self._postings: _Segments = _Segments(np.float16)
         self._blocks: dict[str, list[int]] = defaultdict(list)
+        # Positions of discarded articles (`discard`): no pair naming one is returned.
+        self._dead: set[int] = set()
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -512,7 +515,10 @@ class CandidateIndex:
         # Chunks find disjoint pairs (each pair once, when its later article arrives).
         all_codes = np.concatenate(codes)
         order = np.argsort(all_codes, kind="stable")
-        return all_codes[order], np.concatenate(rules)[order]
+        all_codes, all_rules = all_codes[order], np.concatenate(rules)[order]
+        if self._dead:
+            all_codes, all_rules = self._live(all_codes, all_rules)
+        return all_codes, all_rules
 
     def _add_chunk(self, batch: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
         if not batch:
@@ -650,6 +656,160 @@ class CandidateIndex:
         date_hits = unique[near & (cosine >= cfg.term_date_threshold - 1e-3)]
         return global_hits, date_hits
 
+    # ------------------------------------------------------------------ tombstones and persistence
+
+    def discard(self, article_ids: Iterable[ArticleId]) -> None:
+        """Tombstone indexed articles: they are in no pair from now on, and their ids may be added again.
+
+        Their entries stay in the arrays (rewriting the sorted segments would cost more than a few
+        dead entries); `add` and `add_codes` drop every pair naming a discarded position. An article
+        whose content changed is discarded, then added again with its new profile (at a new
+        position). With live counts (no ``counts`` given) a discarded article still counts.
+
+        Raises:
+            KeyError: for an id that is not indexed (or already discarded).
+        """
+        for article_id in article_ids:
+            position = self._position.pop(article_id, None)
+            if position is None:
+                msg = f"article {article_id!r} is not in the candidate index; only indexed articles can be discarded"
+                raise KeyError(msg)
+            self._dead.add(position)
+
+    def _live(self, codes: np.ndarray, rules: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        dead = np.fromiter(self._dead, dtype=np.uint64, count=len(self._dead))
+        keep = ~(np.isin(codes >> np.uint64(32), dead) | np.isin(codes & _M32, dead))
+        return codes[keep], rules[keep]
+
+    def _parts(self) -> dict[str, _Segments | _Growing]:
+        """The index's array parts by attribute name (so new parts are saved without new code)."""
+        return {
+            name: value
+            for name, value in sorted(vars(self).items())
+            if isinstance(value, _Segments | _Growing)
+        }
+
+    def export(self, start: int = 0) -> dict[str, np.ndarray]:
+        """The entries of the articles indexed at positions ``start`` and later, as plain arrays.
+
+        With `restore`, an index can be saved a batch at a time: export after each `add` from the
+        position the batch started at (``len(index)`` before it), and restore from the exports in
+        order. The arrays hold no Python objects (``numpy.savez`` writes them, ``numpy.load`` with
+        ``allow_pickle=False`` reads them). Discarded positions are exported whole every time.
+
+        Raises:
+            ValueError: for an index without fixed ``counts`` (its live counts are not exported),
+                or a ``start`` past the end.
+
+        Examples:
+            >>> index = CandidateIndex(counts={})
+            >>> index.export()["start"].tolist(), index.export()["discarded"].tolist()
+            ([0], [])
+        """
+        if self._fixed_counts is None:
+            msg = "only a CandidateIndex built with fixed counts can be exported; pass counts= (see block_counts)"
+            raise ValueError(msg)
+        end = len(self._ids)
+        if not 0 <= start <= end:
+            msg = f"export start must be between 0 and {end} (the indexed articles), got {start}"
+            raise ValueError(msg)
+        out: dict[str, np.ndarray] = {"start": np.array([start], dtype=np.int64)}
+        out["ids"], out["id_ends"] = _pack_strings(self._ids[start:])
+        out["num_perm"] = np.array([self._num_perm or 0], dtype=np.int64)
+        out["discarded"] = np.array(sorted(self._dead), dtype=np.int64)
+        for name, part in self._parts().items():
+            if isinstance(part, _Growing):
+                out[name] = part.view[start:end].copy()
+                continue
+            for column, values in _segment_entries(part, start).items():
+                out[f"{name}.{column}"] = values
+        keys: list[str] = []
+        docs: list[int] = []
+        for key, members in self._blocks.items():
+            if members and members[-1] >= start:
+                tail = members[bisect.bisect_left(members, start) :]
+                keys.extend([key] * len(tail))
+                docs.extend(tail)
+        out["blocks"], out["block_ends"] = _pack_strings(keys)
+        out["block_docs"] = np.array(docs, dtype=np.int64)
+        return out
+
+    @classmethod
+    def restore(
+        cls,
+        parts: Iterable[Mapping[str, np.ndarray]],
+        config: BlockingConfig | None = None,
+        *,
+        counts: Mapping[str, int],
+    ) -> CandidateIndex:
+        """Rebuild an index from its exports (`export`), in the order they were made.
+
+        The restored index returns exactly the pairs the original would for any later batch.
+
+        Raises:
+            ValueError: when the exports do not follow each other, or were written by an index
+                with other parts (another caselink version): rebuild the index from the profiles.
+
+        Examples:
+            >>> index = CandidateIndex(counts={})
+            >>> len(CandidateIndex.restore([index.export()], counts={}))
+            0
+        """
+        index = cls(config, counts=counts)
+        # Segment entries are gathered over every export and sorted once.
+        pieces: dict[str, list[Mapping[str, np.ndarray]]] = defaultdict(list)
+        for part in parts:
+            index._restore_part(part, pieces)
+        for name, found in pieces.items():
+            segments = getattr(index, name)
+            keys = np.concatenate([p["keys"] for p in found])
+            if keys.size:
+                docs = np.concatenate([p["docs"] for p in found])
+                payloads = [p["payloads"] for p in found if "payloads" in p]
+                segments.add(keys, docs, np.concatenate(payloads) if payloads else None)
+        for position in index._dead:
+            article_id = index._ids[position]
+            if index._position.get(article_id) == position:
+                del index._position[article_id]
+        return index
+
+    def _restore_part(
+        self, part: Mapping[str, np.ndarray], pieces: dict[str, list[Mapping[str, np.ndarray]]]
+    ) -> None:
+        """Append one export to this index (segment entries go to ``pieces``, see `restore`)."""
+        start = int(part["start"][0])
+        if start != len(self._ids):
+            msg = f"index exports must follow each other: expected one starting at {len(self._ids)}, got {start}"
+            raise ValueError(msg)
+        num_perm = int(part["num_perm"][0])
+        if num_perm and self._num_perm is None:
+            self._num_perm = num_perm
+            self._sketch = _Growing(np.uint8, num_perm)
+            self._sketch.extend(np.zeros((start, num_perm), dtype=np.uint8))
+        own = self._parts()
+        stored = {name.split(".", 1)[0] for name in part if name.startswith("_")}
+        if stored != set(own):
+            msg = (
+                f"the index export holds parts {sorted(stored)}, this caselink's index has "
+                f"{sorted(own)}; rebuild the index from the profiles"
+            )
+            raise ValueError(msg)
+        for name, values in own.items():
+            if isinstance(values, _Growing):
+                values.extend(part[name])
+            else:
+                prefix = name + "."
+                pieces[name].append(
+                    {k[len(prefix) :]: v for k, v in part.items() if k.startswith(prefix)}
+                )
+        for offset, article_id in enumerate(_unpack_strings(part["ids"], part["id_ends"])):
+            self._position[article_id] = start + offset
+            self._ids.append(article_id)
+        keys = _unpack_strings(part["blocks"], part["block_ends"])
+        for key, doc in zip(keys, part["block_docs"].tolist(), strict=True):
+            self._blocks[key].append(doc)
+        self._dead.update(part["discarded"].tolist())
+
     def _add_fields(self, keys: list[list[str]], base: int) -> dict[str, list[tuple[int, int]]]:
         pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for offset, profile_keys in enumerate(keys):
@@ -661,6 +821,39 @@ class CandidateIndex:
                 pairs[key.split(":", 1)[0]].extend((other, doc) for other in members)
                 members.append(doc)
         return pairs
+
+
+def _segment_entries(segments: _Segments, start: int) -> dict[str, np.ndarray]:
+    """The entries of ``segments`` whose doc is ``start`` or later, by column."""
+    keys, docs, payloads = [], [], []
+    for i, seg_docs in enumerate(segments.docs):
+        since = seg_docs >= start
+        keys.append(segments.keys[i][since])
+        docs.append(seg_docs[since])
+        if segments.payloads:
+            payloads.append(segments.payloads[i][since])
+    out = {
+        "keys": np.concatenate([np.empty(0, np.uint32), *keys]).astype(np.uint32),
+        "docs": np.concatenate([np.empty(0, np.uint32), *docs]).astype(np.uint32),
+    }
+    if segments.payload_dtype is not None:
+        out["payloads"] = np.concatenate([np.empty(0, segments.payload_dtype), *payloads]).astype(
+            segments.payload_dtype
+        )
+    return out
+
+
+def _pack_strings(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Strings as one UTF-8 byte array and the end offset of each."""
+    encoded = [v.encode("utf-8") for v in values]
+    ends = np.cumsum([len(e) for e in encoded], dtype=np.int64)
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), ends
+
+
+def _unpack_strings(data: np.ndarray, ends: np.ndarray) -> list[str]:
+    raw = data.tobytes()
+    stops = ends.tolist()
+    return [raw[a:b].decode("utf-8") for a, b in zip([0, *stops], stops, strict=False)]
 
 
 def candidate_columns(
