@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -21,8 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caselink import Article, Config, StoreError, read_articles, resolve
-from caselink import store as store_module
+from caselink import Article, Config, StoreError, _parallel, pipeline, read_articles, resolve
 from caselink.cli import main
 from caselink.config import BlockingConfig, ClusterConfig
 from caselink.pipeline import FittedState, fit_state
@@ -128,27 +128,16 @@ def test_generated_corpora_in_batches_match_batch(articles, cuts, supplied) -> N
     assert got == expected
 
 
-def _stored_scores(path: Path) -> dict[tuple[str, str], tuple[float, float]]:
-    with sqlite3.connect(path) as db:
-        rows = db.execute(
-            "SELECT x.id, y.id, p.weight, p.probability FROM pairs p "
-            "JOIN articles x ON x.seq = p.a JOIN articles y ON y.seq = p.b"
-        ).fetchall()
-    return {tuple(sorted((a, b))): (w, pr) for a, b, w, pr in rows}  # type: ignore[misc]
-
-
 @settings(max_examples=10)
 @given(st.permutations(_EXAMPLE), st.lists(st.integers(0, 100), max_size=5))
 def test_stored_pairs_are_the_batch_pairs_with_the_same_scores(articles, cuts) -> None:
     """The store holds exactly the candidate pairs of one resolve with its state, scored identically."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "s.db"
-        with CaseStore.open(path) as store:
-            for batch in _batches(list(articles), cuts):
-                store.add(batch)
-            expected = resolve(articles, state=store.state)
-        stored = _stored_scores(path)
-    assert stored == {p.key: (p.match_weight, p.probability) for p in expected.pairs}
+    with tempfile.TemporaryDirectory() as tmp, CaseStore.open(Path(tmp) / "s.db") as store:
+        for batch in _batches(list(articles), cuts):
+            store.add(batch)
+        expected = resolve(articles, state=store.state)
+        stored = store.pairs()
+    assert stored == {p.key: p.match_weight for p in expected.pairs}
 
 
 def test_resolve_with_its_own_fitted_state_is_resolve() -> None:
@@ -353,7 +342,7 @@ def test_store_uses_wal_and_compressed_text(tmp_path) -> None:
         store.add([long])
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        (body,) = db.execute("SELECT body FROM articles").fetchone()
+        (body,) = db.execute("SELECT body FROM texts").fetchone()
     assert len(body) < len(long["text"]) / 5
 
 
@@ -569,7 +558,11 @@ def test_updates_end_in_the_batch_partition_of_the_final_versions(articles, edit
 
 def test_worker_processes_change_nothing(tmp_path, monkeypatch) -> None:
     """Adds split over two worker processes give exactly the cases and history of one process."""
-    monkeypatch.setattr(store_module, "_PARALLEL_ARTICLES", 2)
+    # Pools start from a handful of items (by default only from hundreds).
+    for name in ("iter_batches", "parallel_map"):
+        monkeypatch.setattr(
+            pipeline, name, functools.partial(getattr(_parallel, name), min_items=2)
+        )
     outcomes = []
     for workers in (1, 2):
         with CaseStore.open(tmp_path / f"w{workers}.db", workers=workers) as store:

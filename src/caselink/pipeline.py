@@ -103,6 +103,7 @@ __all__ = [
     "profile_articles",
     "resolve",
     "score_candidates",
+    "score_columns",
 ]
 
 logger = logging.getLogger(__name__)
@@ -812,16 +813,28 @@ def score_candidates(
         >>> score_candidates([], {}, fit_state([Article("a", "", "Some text.")]))
         []
     """
+    return list(score_columns(Candidates.from_pairs(candidates), profiles, state, config))
+
+
+def score_columns(
+    candidates: Candidates,
+    profiles: Mapping[ArticleId, Profile],
+    state: FittedState,
+    config: Config | None = None,
+) -> ScoredPairs:
+    """`score_candidates` on columns: no object per pair, contributions built when a pair is read.
+
+    Examples:
+        >>> state = fit_state([Article("a", "", "Some text.")])
+        >>> len(score_columns(Candidates.from_pairs([]), {}, state))
+        0
+    """
     cfg = config or Config()
-    columns = Candidates.from_pairs(candidates)
-    if not len(columns):
-        return []
     comparisons = default_comparisons(cfg.compare)
-    table = _state_table(encode([profiles[aid] for aid in columns.ids]), comparisons, state)
+    table = _state_table(encode([profiles[aid] for aid in candidates.ids]), comparisons, state)
     scorer = _Scorer(table, tuple(comparisons), state.model, tf_references(state.frequencies), cfg)
-    weights = scorer.match_weights(columns)
-    linked = _Linked(scorer, columns, weights, state.frequencies)
-    return list(linked.pairs(profiles))
+    weights = scorer.match_weights(candidates)
+    return _Linked(scorer, candidates, weights, state.frequencies).pairs(profiles)
 
 
 @attrs.frozen

@@ -10,20 +10,38 @@ against what it holds instead of starting over::
 How an add works. The corpus-level state (`caselink.pipeline.FittedState`: boilerplate sentences,
 term model, scoring model, the counts of blocking keys and terms, and the document counts behind
 term-frequency adjustment) is fitted on the first batch, or supplied, and then held fixed and
-recorded in the store. New articles go through the same stage functions as `caselink.resolve`
-(`caselink.pipeline.profile_articles`: clean, extract, shingle, term vectors); their LSH band
-buckets, field keys and rare terms are looked up in the store (query), and every stored article
-sharing one joins the *region*. Blocking's `CandidateIndex` with the state's fixed counts then gives
-the candidate pairs of the new articles: with fixed counts every blocking rule is a property of the
-pair alone, so these are exactly the pairs a batch run with the same state finds (keys and terms the
-state counts as too common are never looked up). Only new-vs-existing and new-vs-new pairs are
-compared and scored, with `caselink.pipeline.score_candidates` (the batch path of `resolve`, with the
-state's document frequencies); then the buckets, keys, terms and pairs are inserted. Clustering is
-redone only for the link components (pairs at or above the cluster threshold) that hold a new or
-changed article, closed under current case membership, by calling `cluster_incidents` with the
-profiles on those articles and every stored pair among them. Main's clustering decides each link
-component on its own, so this equals ``resolve(corpus, state=store.state)``: the tests check the
-partition, and that the stored pairs and their weights and probabilities are the batch run's.
+recorded in the store. With fixed counts every blocking rule, every score and every clustering
+decision inside a link component depends on the articles concerned alone, which is what makes the
+add incremental and equal to ``resolve(corpus, state=store.state)``:
+
+1. **Profile.** New and changed articles go through the stage functions of `caselink.resolve`
+   (`caselink.pipeline.profile_articles`: clean, extract, shingle, term vectors), on
+   ``workers`` processes.
+2. **Block.** An open store keeps one `caselink.blocking.CandidateIndex`, built with the state's
+   counts. Its streaming `add` queries the batch against everything indexed, then inserts it, so it
+   returns exactly the new-vs-stored and new-vs-new candidate pairs. A changed article is discarded
+   from the index (a tombstone) and added again at a new position.
+3. **Score.** Only those pairs are compared and scored (`caselink.pipeline.score_columns`, the batch
+   path of `resolve`, with the state's model and document frequencies), against the profiles of
+   the stored partners.
+4. **Cluster.** The link components (pairs at the clustering's link level, density shift included)
+   that hold a new or changed article, closed under current case membership, are re-clustered with
+   `caselink.cluster.cluster_articles` on every stored pair among them. Main's clustering decides
+   each link component on its own, so nothing else can change.
+
+What is stored, and why (the store stays near 4 KB per article, text included):
+
+* each article's text (zlib), its fields and term vector (zlib JSON) and its MinHash signature:
+  later adds compare new articles with it, and `CaseStore.case` builds the full record from them;
+* each article's pairs with earlier-indexed articles, one row per article: partners as position
+  deltas and match weights as float64 (clustering sums them, so they are kept to the last bit, as
+  `resolve` has them), zlib-compressed; with ``[cluster] conflict_levels`` a flag per pair. No
+  contributions: a change's reasons are explained when it is recorded, from the profiles;
+* the links (pairs at the link level) as rows, to find link components without reading pairs;
+* the candidate index as one array blob per add (`CandidateIndex.export`), restored on open
+  (`CandidateIndex.restore`) instead of blocking every stored article again; a caselink whose index
+  has other parts rebuilds it from the stored profiles once;
+* cases, aliases, history and rejects as rows.
 
 Stable ids (the lineage rules):
 
@@ -38,44 +56,43 @@ Stable ids (the lineage rules):
   was ever used.
 
 Every create, grow, merge, split and article update is recorded in the history with its time, batch
-and reason (the pairs that caused it). Ingest is idempotent: an article with a known id and the same
-content hash changes nothing; with a changed content hash it is an update (re-profiled, re-paired,
-its component re-clustered, and recorded).
-
-Space: article text is stored zlib-compressed; signatures as raw bytes; pairs with their weight and
-probability (term-frequency adjustment makes weights depend on the values behind the levels, so they
-cannot be rebuilt from levels), links with their compressed contributions, other pairs only with
-the contributions clustering reads (``[cluster] conflict_levels``).
+and reason (the pairs that caused it, each with the values behind its levels). Ingest is idempotent:
+an article with a known id and the same content hash changes nothing; with a changed content hash
+it is an update (re-profiled, re-paired, its component re-clustered, and recorded).
 """
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime as dt
+import io
 import json
 import logging
 import sqlite3
+import struct
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
-import xxhash
+import numpy as np
+from numpy.typing import NDArray
 
 from caselink._types import ArticleId, CaseId
-from caselink.blocking import CandidateIndex, field_keys, lsh_params
+from caselink.blocking import RULES, CandidateIndex
 from caselink.canonical import build_case
-from caselink.cluster import cluster_incidents
+from caselink.cluster import cluster_articles, pair_bits
 from caselink.config import Config
 from caselink.errors import StoreError
 from caselink.ingest import Ingested, read_records
 from caselink.models import (
     Article,
     ArticleFields,
+    Candidates,
     Case,
     Contribution,
     Incident,
@@ -83,15 +100,11 @@ from caselink.models import (
     Profile,
     Reject,
     ScoredPair,
+    ScoredPairs,
     Signature,
+    pair_probabilities,
 )
-from caselink.pipeline import (
-    FittedState,
-    explain_links,
-    fit_state,
-    profile_articles,
-    score_candidates,
-)
+from caselink.pipeline import FittedState, fit_state, profile_articles, score_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,65 +113,121 @@ __all__ = ["SCHEMA_VERSION", "AddReport", "CaseStore", "CaseSummary", "HistoryEv
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The schema version this release writes; older stores are migrated on open."""
 
-# Each entry upgrades a store from version ``i`` to ``i + 1`` (entry 0 creates the schema).
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        """CREATE TABLE batches (batch INTEGER PRIMARY KEY, at TEXT NOT NULL, added INTEGER NOT NULL,
-           updated INTEGER NOT NULL, unchanged INTEGER NOT NULL, rejected INTEGER NOT NULL)""",
-        """CREATE TABLE articles (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
-           content_hash TEXT NOT NULL, published TEXT, source TEXT, title TEXT NOT NULL,
-           case_id TEXT NOT NULL,
-           batch INTEGER NOT NULL, body BLOB NOT NULL, fields BLOB NOT NULL, sig BLOB NOT NULL,
-           shingles INTEGER NOT NULL)""",
-        "CREATE INDEX articles_case ON articles(case_id)",
-        """CREATE TABLE lsh (bucket INTEGER NOT NULL, seq INTEGER NOT NULL,
-           PRIMARY KEY (bucket, seq)) WITHOUT ROWID""",
-        """CREATE TABLE keys (key INTEGER NOT NULL, seq INTEGER NOT NULL,
-           PRIMARY KEY (key, seq)) WITHOUT ROWID""",
-        """CREATE TABLE terms (term INTEGER NOT NULL, seq INTEGER NOT NULL,
-           PRIMARY KEY (term, seq)) WITHOUT ROWID""",
-        """CREATE TABLE pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, weight REAL NOT NULL,
-           probability REAL NOT NULL, contributions BLOB NOT NULL, rules INTEGER NOT NULL,
-           PRIMARY KEY (a, b)) WITHOUT ROWID""",
-        "CREATE INDEX pairs_b ON pairs(b)",
-        "CREATE TABLE links (x INTEGER NOT NULL, y INTEGER NOT NULL, PRIMARY KEY (x, y)) WITHOUT ROWID",
-        """CREATE TABLE cases (id TEXT PRIMARY KEY, anchor INTEGER NOT NULL, size INTEGER NOT NULL,
-           first_seen TEXT, last_seen TEXT, headline TEXT NOT NULL, created_batch INTEGER NOT NULL,
-           updated_batch INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
-        "CREATE INDEX cases_updated ON cases(updated_at)",
-        """CREATE TABLE aliases (old_id TEXT PRIMARY KEY, case_id TEXT NOT NULL,
-           batch INTEGER NOT NULL, at TEXT NOT NULL)""",
-        """CREATE TABLE history (event INTEGER PRIMARY KEY, batch INTEGER NOT NULL, at TEXT NOT NULL,
-           kind TEXT NOT NULL, case_id TEXT NOT NULL, detail BLOB NOT NULL)""",
-        """CREATE TABLE history_cases (case_id TEXT NOT NULL, event INTEGER NOT NULL,
-           PRIMARY KEY (case_id, event)) WITHOUT ROWID""",
-        """CREATE TABLE rejects (batch INTEGER NOT NULL, source TEXT, line INTEGER, article_id TEXT,
-           field TEXT, reason TEXT NOT NULL)""",
-    ),
+_V1 = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE batches (batch INTEGER PRIMARY KEY, at TEXT NOT NULL, added INTEGER NOT NULL,
+       updated INTEGER NOT NULL, unchanged INTEGER NOT NULL, rejected INTEGER NOT NULL)""",
+    """CREATE TABLE articles (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+       content_hash TEXT NOT NULL, published TEXT, source TEXT, title TEXT NOT NULL,
+       case_id TEXT NOT NULL,
+       batch INTEGER NOT NULL, body BLOB NOT NULL, fields BLOB NOT NULL, sig BLOB NOT NULL,
+       shingles INTEGER NOT NULL)""",
+    "CREATE INDEX articles_case ON articles(case_id)",
+    """CREATE TABLE lsh (bucket INTEGER NOT NULL, seq INTEGER NOT NULL,
+       PRIMARY KEY (bucket, seq)) WITHOUT ROWID""",
+    """CREATE TABLE keys (key INTEGER NOT NULL, seq INTEGER NOT NULL,
+       PRIMARY KEY (key, seq)) WITHOUT ROWID""",
+    """CREATE TABLE terms (term INTEGER NOT NULL, seq INTEGER NOT NULL,
+       PRIMARY KEY (term, seq)) WITHOUT ROWID""",
+    """CREATE TABLE pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, weight REAL NOT NULL,
+       probability REAL NOT NULL, contributions BLOB NOT NULL, rules INTEGER NOT NULL,
+       PRIMARY KEY (a, b)) WITHOUT ROWID""",
+    "CREATE INDEX pairs_b ON pairs(b)",
+    "CREATE TABLE links (x INTEGER NOT NULL, y INTEGER NOT NULL, PRIMARY KEY (x, y)) WITHOUT ROWID",
+    """CREATE TABLE cases (id TEXT PRIMARY KEY, anchor INTEGER NOT NULL, size INTEGER NOT NULL,
+       first_seen TEXT, last_seen TEXT, headline TEXT NOT NULL, created_batch INTEGER NOT NULL,
+       updated_batch INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+    "CREATE INDEX cases_updated ON cases(updated_at)",
+    """CREATE TABLE aliases (old_id TEXT PRIMARY KEY, case_id TEXT NOT NULL,
+       batch INTEGER NOT NULL, at TEXT NOT NULL)""",
+    """CREATE TABLE history (event INTEGER PRIMARY KEY, batch INTEGER NOT NULL, at TEXT NOT NULL,
+       kind TEXT NOT NULL, case_id TEXT NOT NULL, detail BLOB NOT NULL)""",
+    """CREATE TABLE history_cases (case_id TEXT NOT NULL, event INTEGER NOT NULL,
+       PRIMARY KEY (case_id, event)) WITHOUT ROWID""",
+    """CREATE TABLE rejects (batch INTEGER NOT NULL, source TEXT, line INTEGER, article_id TEXT,
+       field TEXT, reason TEXT NOT NULL)""",
 )
+"""Version 1: every pair a row with its contributions, and the blocking keys as rows."""
+
+_V2_TABLES = (
+    # Narrow article rows: case ids change on every re-clustering, texts and profiles never do.
+    """CREATE TABLE articles2 (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+       pos INTEGER NOT NULL, content_hash TEXT NOT NULL, published TEXT, source TEXT,
+       title TEXT NOT NULL, case_id TEXT NOT NULL, batch INTEGER NOT NULL)""",
+    "CREATE TABLE texts (seq INTEGER PRIMARY KEY, body BLOB NOT NULL)",
+    """CREATE TABLE profiles (seq INTEGER PRIMARY KEY, fields BLOB NOT NULL, sig BLOB NOT NULL,
+       shingles INTEGER NOT NULL)""",
+    "CREATE TABLE pairs2 (pos INTEGER PRIMARY KEY, data BLOB NOT NULL)",
+    "CREATE TABLE links2 (x INTEGER NOT NULL, y INTEGER NOT NULL, PRIMARY KEY (x, y)) WITHOUT ROWID",
+    "CREATE TABLE index_parts (part INTEGER PRIMARY KEY, data BLOB NOT NULL)",
+    """INSERT INTO articles2 SELECT seq, id, ROW_NUMBER() OVER (ORDER BY seq) - 1, content_hash,
+       published, source, title, case_id, batch FROM articles""",
+    "INSERT INTO texts SELECT seq, body FROM articles",
+    "INSERT INTO profiles SELECT seq, fields, sig, shingles FROM articles",
+)
+
+
+def _to_v2(db: sqlite3.Connection) -> None:
+    """Version 1 to 2: narrow article rows, pairs as one compact row per article, the index as arrays."""
+    for statement in _V2_TABLES:
+        db.execute(statement)
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    if "state" in meta:
+        config = Config.from_dict(json.loads(meta["config"]))
+        state = FittedState.from_dict(json.loads(meta["state"]))
+        wanted = _conflict_levels(config)
+        rank = dict(db.execute("SELECT seq, pos FROM articles2"))
+        found: dict[int, list[tuple[int, float, bool]]] = defaultdict(list)
+        for a, b, weight, blob in db.execute("SELECT a, b, weight, contributions FROM pairs"):
+            conflict = bool(wanted) and any((f, lv) in wanted for f, lv, *_ in _unpack(blob))
+            x, y = sorted((rank[a], rank[b]))
+            found[y].append((x, float(weight), conflict))
+        for y, rows in found.items():
+            rows.sort()
+            x = np.array([r[0] for r in rows], dtype=np.int64)
+            w = np.array([r[1] for r in rows], dtype=np.float64)
+            flags = np.array([r[2] for r in rows], dtype=bool) if wanted else None
+            db.execute("INSERT INTO pairs2 VALUES (?, ?)", (y, _pack_pairs(x, w, flags)))
+            db.executemany(
+                "INSERT INTO links2 VALUES (?, ?)",
+                [(p, y) for p in x[_links(w, config, state)].tolist()],
+            )
+    for table in ("pairs", "links", "lsh", "keys", "terms", "articles"):
+        db.execute(f"DROP TABLE {table}")
+    for old, new in (("articles2", "articles"), ("pairs2", "pairs"), ("links2", "links")):
+        db.execute(f"ALTER TABLE {old} RENAME TO {new}")
+    db.execute("CREATE INDEX articles_case ON articles(case_id)")
+    db.execute("DELETE FROM meta WHERE key = 'rules'")
+    if "state" in meta:
+        _rebuild_index(db, config, state)
+
+
+_Migration = tuple[str, ...] | Callable[[sqlite3.Connection], None]
+
+# Each entry upgrades a store from version ``i`` to ``i + 1`` (entry 0 creates the first schema).
+_MIGRATIONS: tuple[_Migration, ...] = (_V1, _to_v2)
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
 _MAX_REASONS = 5  # pairs kept as the reason of one history event
 _RUN_OPTIONS = ("progress", "workers")  # config keys that do not change results
-_PARALLEL_ARTICLES = 200  # below this, worker processes cost more than they save
+_PROFILE_CACHE = 30_000  # decoded profiles an open store keeps (the newest first to go... last)
+_PAIRS_FORMAT = 1  # first byte of a pairs row
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _int64(digest: int) -> int:
-    """Map an unsigned 64-bit hash onto SQLite's signed INTEGER range."""
-    return digest - (1 << 63)
-
-
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
 
 
 def _pack(data: Any) -> bytes:
@@ -167,6 +236,39 @@ def _pack(data: Any) -> bytes:
 
 def _unpack(blob: bytes) -> Any:
     return json.loads(zlib.decompress(blob))
+
+
+def _pack_pairs(
+    partners: NDArray[np.int64], weights: NDArray[np.float64], flags: NDArray[np.bool_] | None
+) -> bytes:
+    """One article's pairs with earlier-indexed articles: sorted partner positions, weights, flags.
+
+    Partners are stored as deltas (small numbers, which compress), weights as float64 (clustering
+    must see the batch run's weights to the last bit).
+    """
+    deltas = np.diff(partners, prepend=0).astype("<u4")
+    head = struct.pack("<BBI", _PAIRS_FORMAT, flags is not None, partners.size)
+    body = deltas.tobytes() + weights.astype("<f8").tobytes()
+    if flags is not None:
+        body += np.packbits(flags).tobytes()
+    return head + zlib.compress(body, 1)
+
+
+def _unpack_pairs(
+    blob: bytes,
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_] | None]:
+    version, flagged, n = struct.unpack_from("<BBI", blob)
+    if version != _PAIRS_FORMAT:
+        msg = f"pairs row format {version} is not one this caselink reads ({_PAIRS_FORMAT}); upgrade caselink"
+        raise StoreError(msg)
+    body = zlib.decompress(blob[6:])
+    partners = np.cumsum(np.frombuffer(body, dtype="<u4", count=n), dtype=np.int64)
+    weights = np.frombuffer(body, dtype="<f8", count=n, offset=4 * n).astype(np.float64)
+    flags = None
+    if flagged:
+        bits = np.frombuffer(body, dtype=np.uint8, offset=12 * n)
+        flags = np.unpackbits(bits, count=n).astype(bool)
+    return partners, weights, flags
 
 
 def _fields_to_json(fields: ArticleFields, terms: Sequence[tuple[str, float]]) -> dict[str, Any]:
@@ -199,18 +301,103 @@ def _fields_from_json(
     return ArticleFields(article_id, **values), terms
 
 
-def _profile_chunk(
-    articles: Sequence[Article], state: FittedState, config: Config
-) -> tuple[list[ArticleFields], list[Profile]]:
-    _cleaned, fields, profiles = profile_articles(articles, state, config)
-    return fields, [profiles[a.id] for a in articles]
+def _conflict_levels(config: Config) -> set[tuple[str, str]]:
+    """The ``(comparison, level)`` contributions clustering reads as cannot-links."""
+    return {
+        (name, label)
+        for name, label in (level.split(":", 1) for level in config.cluster.conflict_levels)
+    }
 
 
-def _profile_rows(
-    rows: Sequence[tuple[Any, ...]], state: FittedState, config: Config
-) -> tuple[list[ArticleFields], list[Profile]]:
-    """`_profile_chunk` in a worker process: articles travel as plain tuples (``meta`` is never linked on)."""
-    return _profile_chunk([Article(*row) for row in rows], state, config)
+def _links(weights: NDArray[np.float64], config: Config, state: FittedState) -> NDArray[np.bool_]:
+    """Which pairs are links (join link components): the test `cluster_articles` makes, shift included."""
+    bits = pair_bits(pair_probabilities(weights))
+    bits += state.density_shift
+    found: NDArray[np.bool_] = bits >= pair_bits([config.cluster.threshold])[0]
+    return found
+
+
+def _load_parts(db: sqlite3.Connection) -> list[dict[str, NDArray[Any]]]:
+    parts = []
+    for (blob,) in db.execute("SELECT data FROM index_parts ORDER BY part"):
+        with np.load(io.BytesIO(blob), allow_pickle=False) as stored:
+            parts.append({name: stored[name] for name in stored.files})
+    return parts
+
+
+def _save_part(db: sqlite3.Connection, arrays: Mapping[str, NDArray[Any]]) -> None:
+    buffer = io.BytesIO()
+    named: dict[str, Any] = dict(arrays)
+    np.savez(buffer, **named)
+    db.execute("INSERT INTO index_parts (data) VALUES (?)", (buffer.getvalue(),))
+
+
+def _read_profiles(db: sqlite3.Connection, seqs: Iterable[int]) -> dict[int, Profile]:
+    """Decode the stored profiles of articles by seq."""
+    out: dict[int, Profile] = {}
+    for chunk in _chunks(sorted(set(seqs))):
+        for seq, aid, published, source, fields, sig, shingles in db.execute(
+            "SELECT a.seq, a.id, a.published, a.source, p.fields, p.sig, p.shingles FROM articles a "
+            f"JOIN profiles p ON p.seq = a.seq WHERE a.seq IN ({_marks(chunk)})",
+            tuple(chunk),
+        ):
+            parsed, terms = _fields_from_json(aid, _unpack(fields))
+            date = dt.date.fromisoformat(published) if published else None
+            out[seq] = Profile(aid, date, source, parsed, Signature(aid, sig, shingles), terms)
+    return out
+
+
+def _rebuild_index(db: sqlite3.Connection, config: Config, state: FittedState) -> None:
+    """Index every stored article again, in position order, and store the index as one part.
+
+    Positions are renumbered densely first (articles, pairs and links follow), dropping the
+    positions of replaced versions. Used when migrating, and when this caselink's index has parts
+    the stored exports lack.
+    """
+    order = db.execute("SELECT seq, pos FROM articles ORDER BY pos").fetchall()
+    renumber = {pos: rank for rank, (_seq, pos) in enumerate(order)}
+    if any(pos != rank for pos, rank in renumber.items()):
+        db.executemany(
+            "UPDATE articles SET pos = ? WHERE seq = ?",
+            [(renumber[pos], seq) for seq, pos in order],
+        )
+        rows = db.execute("SELECT pos, data FROM pairs").fetchall()
+        db.execute("DELETE FROM pairs")
+        for pos, blob in rows:
+            if pos not in renumber:
+                continue
+            partners, weights, flags = _unpack_pairs(blob)
+            live = np.array([int(p) in renumber for p in partners.tolist()], dtype=bool)
+            moved = np.array([renumber[int(p)] for p in partners[live].tolist()], dtype=np.int64)
+            order_new = np.argsort(moved, kind="stable")
+            db.execute(
+                "INSERT INTO pairs VALUES (?, ?)",
+                (
+                    renumber[pos],
+                    _pack_pairs(
+                        moved[order_new],
+                        weights[live][order_new],
+                        None if flags is None else flags[live][order_new],
+                    ),
+                ),
+            )
+        links = db.execute("SELECT x, y FROM links").fetchall()
+        db.execute("DELETE FROM links")
+        db.executemany(
+            "INSERT INTO links VALUES (?, ?)",
+            [
+                tuple(sorted((renumber[x], renumber[y])))
+                for x, y in links
+                if x in renumber and y in renumber
+            ],
+        )
+    index = CandidateIndex(config.blocking, counts=state.counts)
+    seqs = [seq for seq, _pos in order]
+    for chunk in _chunks(seqs):
+        profiles = _read_profiles(db, chunk)
+        index.add_codes([profiles[seq] for seq in chunk])
+    db.execute("DELETE FROM index_parts")
+    _save_part(db, index.export())
 
 
 @attrs.frozen
@@ -295,14 +482,15 @@ class AddReport:
         grown: ids of existing cases that gained articles.
         merged: ``(surviving id, absorbed id)`` for every merge.
         split: ids of cases that lost articles to other cases.
-        candidate_pairs: pairs compared in this add.
-        region: stored articles loaded to find the candidates (members of every block a new article
-            joined).
+        candidate_pairs: pairs compared in this add (new-vs-stored and new-vs-new).
+        region: stored articles the new ones were compared with (the stored side of those pairs).
+        reclustered: articles whose link components were re-clustered (new ones included).
         assignments: the case id of every article of the batch (new, updated or unchanged).
         seconds: wall time of the add.
-        timings: seconds per phase: ``profile`` (clean, extract, shingle), ``query`` (index look-up
-            and loading the region), ``block``, ``compare_score``, ``write`` and ``recluster``;
-            ``prepare`` (id look-up, and fitting the state on a first batch).
+        timings: seconds per phase: ``prepare`` (id look-up, loading the working set, fitting the
+            state on a first batch), ``profile`` (clean, extract, shingle, term vectors), ``block``
+            (index query and insert), ``load`` (the stored partners' profiles), ``compare_score``,
+            ``write`` and ``recluster`` (with the history and its explanations).
     """
 
     batch: int | None
@@ -316,6 +504,7 @@ class AddReport:
     split: tuple[CaseId, ...] = ()
     candidate_pairs: int = 0
     region: int = 0
+    reclustered: int = 0
     assignments: Mapping[ArticleId, CaseId] = attrs.field(factory=dict, eq=False, hash=False)
     seconds: float = 0.0
     timings: Mapping[str, float] = attrs.field(factory=dict, eq=False, hash=False)
@@ -340,12 +529,106 @@ class _Change:
     split: list[CaseId] = attrs.field(factory=list)
     timings: dict[str, float] = attrs.field(factory=dict)
     region: int = 0
+    reclustered: int = 0
     clock: float = attrs.field(factory=time.perf_counter)
 
     def lap(self, phase: str) -> None:
         now = time.perf_counter()
         self.timings[phase] = round(self.timings.get(phase, 0.0) + now - self.clock, 4)
         self.clock = now
+
+
+@attrs.define(eq=False)
+class _Working:
+    """What an open store keeps in memory between adds; rebuilt when another handle has written.
+
+    Positions are those of the candidate index: an article's position changes when its content
+    does (the old one is discarded). ``seq`` is the article's row, whose order is the ingest order
+    that anchors lineage.
+    """
+
+    batch: int
+    index: CandidateIndex
+    seq: dict[int, int] = attrs.field(factory=dict)
+    article: dict[int, ArticleId] = attrs.field(factory=dict)
+    case: dict[int, CaseId] = attrs.field(factory=dict)
+    members: dict[CaseId, set[int]] = attrs.field(factory=lambda: defaultdict(set))
+    links: dict[int, set[int]] = attrs.field(factory=lambda: defaultdict(set))
+    profiles: collections.OrderedDict[int, Profile] = attrs.field(factory=collections.OrderedDict)
+
+    def place(self, position: int, seq: int, article_id: ArticleId, case_id: CaseId) -> None:
+        self.seq[position] = seq
+        self.article[position] = article_id
+        self.move(position, case_id)
+
+    def move(self, position: int, case_id: CaseId) -> None:
+        """Put a position in a case (``""``: none yet), leaving the one it was in."""
+        old = self.case.get(position)
+        if old:
+            self.members[old].discard(position)
+            if not self.members[old]:
+                del self.members[old]
+        self.case[position] = case_id
+        if case_id:
+            self.members[case_id].add(position)
+
+    def forget(self, position: int) -> set[int]:
+        """Drop a replaced position; return its former link partners."""
+        self.move(position, "")
+        del self.case[position], self.seq[position], self.article[position]
+        self.profiles.pop(position, None)
+        partners = self.links.pop(position, set())
+        for other in partners:
+            self.links[other].discard(position)
+        return partners
+
+    def cache(self, found: Mapping[int, Profile]) -> None:
+        for position, profile in found.items():
+            self.profiles[position] = profile
+            self.profiles.move_to_end(position)
+        while len(self.profiles) > _PROFILE_CACHE:
+            self.profiles.popitem(last=False)
+
+
+@attrs.frozen(eq=False)
+class _Fresh:
+    """The pairs scored in one add, as columns: positions ``x < y``, weights and conflict flags."""
+
+    start: int
+    x: NDArray[np.int64]
+    y: NDArray[np.int64]
+    weight: NDArray[np.float64]
+    flags: NDArray[np.bool_] | None
+    profiles: Mapping[int, Profile]
+
+    @property
+    def probability(self) -> NDArray[np.float64]:
+        return pair_probabilities(self.weight)
+
+
+@attrs.frozen(eq=False)
+class _ConflictFlags:
+    """Contributions of stored pairs for clustering: only whether a pair has a conflict level."""
+
+    flags: NDArray[np.bool_]
+    level: Contribution
+
+    def contributions(
+        self, index: NDArray[np.int64], *, details: bool | None = None
+    ) -> list[tuple[Contribution, ...]]:
+        del details  # only the flag is stored
+        return [(self.level,) if flag else () for flag in self.flags[index].tolist()]
+
+
+@attrs.define
+class _Event:
+    """A history event waiting for its reasons (explained together at the end of an add)."""
+
+    kind: str
+    case_id: CaseId
+    involved: list[CaseId]
+    detail: dict[str, Any]
+    reasons: list[int] = attrs.field(factory=list)
 
 
 class CaseStore:
@@ -378,10 +661,7 @@ class CaseStore:
         self.config = config
         self._state = state
         self._workers = workers
-        self._pool: ProcessPoolExecutor | None = None
-        self._rules: list[str] = []
-        num_perm = config.shingle.num_perm
-        self._bands, self._rows = lsh_params(config.blocking.lsh_threshold, num_perm)
+        self._work: _Working | None = None
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -416,10 +696,12 @@ class CaseStore:
             raise StoreError(msg)
         try:
             db = sqlite3.connect(file, isolation_level=None, timeout=60.0)
-            # Big pages pack the ~2 KB article rows tightly; only takes effect on a new file.
-            db.execute("PRAGMA page_size=16384")
+            # 4 KB pages: a re-clustering rewrites the scattered rows of the articles it moves, and
+            # every page it touches goes to the write-ahead log whole (only takes effect on a new file).
+            db.execute("PRAGMA page_size=4096")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA cache_size=-65536")
             db.execute("PRAGMA foreign_keys=ON")
             stored = cls._migrate(db, file)
         except sqlite3.DatabaseError as error:
@@ -468,8 +750,11 @@ class CaseStore:
                 )
                 raise StoreError(msg)
             for step in _MIGRATIONS[version:]:
-                for statement in step:
-                    db.execute(statement)
+                if callable(step):
+                    step(db)
+                else:
+                    for statement in step:
+                        db.execute(statement)
             db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
             db.execute("COMMIT")
@@ -482,10 +767,8 @@ class CaseStore:
         }
 
     def close(self) -> None:
-        """Close the database (and the worker pool, if one was started)."""
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
+        """Close the database."""
+        self._work = None
         self._db.close()
 
     def __enter__(self) -> CaseStore:
@@ -523,6 +806,24 @@ class CaseStore:
     def count_cases(self) -> int:
         """How many cases the store holds."""
         return int(self._db.execute("SELECT count(*) FROM cases").fetchone()[0])
+
+    def pairs(self) -> dict[tuple[ArticleId, ArticleId], float]:
+        """Return every stored pair (current versions of the articles) with its match weight.
+
+        These are the candidate pairs of ``resolve(articles, state=store.state)`` with the weights
+        it scores them with, which clustering reads.
+        """
+        ids = dict(self._db.execute("SELECT pos, id FROM articles").fetchall())
+        found: dict[tuple[ArticleId, ArticleId], float] = {}
+        for y, blob in self._db.execute("SELECT pos, data FROM pairs"):
+            if y not in ids:
+                continue
+            partners, weights, _flags = _unpack_pairs(blob)
+            for x, w in zip(partners.tolist(), weights.tolist(), strict=True):
+                if x in ids:
+                    a, b = sorted((ids[x], ids[y]))
+                    found[a, b] = w
+        return found
 
     def resolve_id(self, case_id: CaseId) -> CaseId:
         """Return the current id of ``case_id`` (itself, or the case it was merged into).
@@ -636,7 +937,7 @@ class CaseStore:
 
     def articles(self) -> Iterator[Article]:
         """Yield every stored article (as given, text included), in ingest order."""
-        for (body,) in self._db.execute("SELECT body FROM articles ORDER BY seq"):
+        for (body,) in self._db.execute("SELECT body FROM texts ORDER BY seq"):
             yield Article.from_mapping(_unpack(body))
 
     def export(self, path: str | Path, format: Literal["jsonl", "csv"] = "jsonl") -> Path:
@@ -661,13 +962,14 @@ class CaseStore:
                     handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
         elif format == "csv":
             headlines = {s.case_id: s.headline for s in self.cases()}
+            case_of = self.assignments()
             with out.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(
                     ("case_id", "article_id", "published", "source", "title", "case_headline")
                 )
                 for article in sorted(self.articles(), key=lambda a: a.id):
-                    cid = self._case_id_of(article.id)
+                    cid = case_of[article.id]
                     published = article.published.isoformat() if article.published else ""
                     writer.writerow(
                         (
@@ -711,124 +1013,72 @@ class CaseStore:
         ).fetchone()
         return str(row[0])
 
-    # ------------------------------------------------------------------ loading stored state
-
-    def _load_profiles(self, seqs: Iterable[int]) -> dict[int, Profile]:
-        out: dict[int, Profile] = {}
-        wanted = sorted(set(seqs))
-        for chunk in _chunks(wanted):
-            marks = ",".join("?" * len(chunk))
-            for seq, aid, published, source, fields, sig, shingles in self._db.execute(
-                "SELECT seq, id, published, source, fields, sig, shingles FROM articles "
-                f"WHERE seq IN ({marks})",
-                tuple(chunk),
-            ):
-                parsed, terms = _fields_from_json(aid, _unpack(fields))
-                date = dt.date.fromisoformat(published) if published else None
-                out[seq] = Profile(aid, date, source, parsed, Signature(aid, sig, shingles), terms)
-        return out
-
     def _load_articles(
         self, seqs: Iterable[int]
     ) -> tuple[dict[ArticleId, Article], dict[ArticleId, ArticleFields]]:
         articles: dict[ArticleId, Article] = {}
         fields: dict[ArticleId, ArticleFields] = {}
         for chunk in _chunks(sorted(set(seqs))):
-            marks = ",".join("?" * len(chunk))
             for aid, body, blob in self._db.execute(
-                f"SELECT id, body, fields FROM articles WHERE seq IN ({marks})", tuple(chunk)
+                "SELECT a.id, t.body, p.fields FROM articles a JOIN texts t ON t.seq = a.seq "
+                f"JOIN profiles p ON p.seq = a.seq WHERE a.seq IN ({_marks(chunk)})",
+                tuple(chunk),
             ):
                 articles[aid] = Article.from_mapping(_unpack(body))
                 fields[aid] = _fields_from_json(aid, _unpack(blob))[0]
         ordered = dict(sorted(articles.items()))
         return ordered, fields
 
-    # ------------------------------------------------------------------ adding
+    # ------------------------------------------------------------------ the working set
 
-    def _profile(
-        self, articles: Sequence[Article], state: FittedState
-    ) -> tuple[list[ArticleFields], list[Profile]]:
-        if self._workers <= 1 or len(articles) < _PARALLEL_ARTICLES:
-            return _profile_chunk(articles, state, self.config)
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self._workers)
-        size = -(-len(articles) // (self._workers * 4))
-        rows = [(a.id, a.title, a.text, a.published, a.source, a.url) for a in articles]
-        parts = [rows[i : i + size] for i in range(0, len(rows), size)]
-        fields: list[ArticleFields] = []
-        profiles: list[Profile] = []
-        for f, p in self._pool.map(
-            _profile_rows, parts, [state] * len(parts), [self.config] * len(parts)
-        ):
-            fields.extend(f)
-            profiles.extend(p)
-        return fields, profiles
-
-    def _load_rules(self) -> None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone()
-        self._rules = json.loads(row[0]) if row else []
-
-    def _rule_mask(self, rules: Iterable[str]) -> int:
-        """Encode blocking rule names as a bit mask (new names are registered in the store)."""
-        mask = 0
-        for rule in rules:
-            if rule not in self._rules:
-                self._rules.append(rule)
-                self._db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('rules', ?)", (json.dumps(self._rules),)
-                )
-            mask |= 1 << self._rules.index(rule)
-        return mask
-
-    def _rule_names(self, mask: int) -> tuple[str, ...]:
-        return tuple(sorted(r for i, r in enumerate(self._rules) if mask >> i & 1))
-
-    def _band_keys(self, profile: Profile) -> list[int]:
-        if profile.signature.num_shingles == 0:
-            return []
-        raw = profile.signature.hashvalues
-        width = self._rows * 4
-        # 32-bit bucket hashes keep the index small; a rare collision only adds a stored article to
-        # the region, where `CandidateIndex` decides exactly.
-        return [
-            xxhash.xxh32_intdigest(
-                band.to_bytes(2, "little") + raw[band * width : (band + 1) * width]
-            )
-            for band in range(self._bands)
-        ]
-
-    def _term_keys(self, profile: Profile) -> list[int]:
-        """Hashes of the terms blocking can pair on (those the state counts at most the posting cap)."""
+    def _working(self, batch: int) -> _Working:
+        """The in-memory working set as of ``batch`` (loaded from the file when stale or missing)."""
         state = self._state
         assert state is not None  # set by the first add
-        cap = self.config.blocking.max_term_postings
-        return [
-            _int64(xxhash.xxh64_intdigest(t.encode("utf-8")))
-            for t, _w in profile.terms
-            if state.counts.get("term:" + t, 0) <= cap
-        ]
+        if self._work is not None and self._work.batch == batch:
+            return self._work
+        db = self._db
+        blocking = self.config.blocking
+        positions = db.execute("SELECT pos, seq, id, case_id FROM articles ORDER BY pos").fetchall()
+        try:
+            index = CandidateIndex.restore(_load_parts(db), blocking, counts=state.counts)
+            if positions and len(index) != positions[-1][0] + 1:
+                msg = f"the stored index holds {len(index)} positions, the articles reach {positions[-1][0] + 1}"
+                raise ValueError(msg)
+        except ValueError as error:
+            logger.warning("rebuilding the candidate index of %s: %s", self.path, error)
+            _rebuild_index(db, self.config, state)
+            positions = db.execute(
+                "SELECT pos, seq, id, case_id FROM articles ORDER BY pos"
+            ).fetchall()
+            index = CandidateIndex.restore(_load_parts(db), blocking, counts=state.counts)
+        work = _Working(batch, index)
+        for pos, seq, aid, cid in positions:
+            work.place(pos, seq, aid, cid)
+        for x, y in db.execute("SELECT x, y FROM links"):
+            work.links[x].add(y)
+            work.links[y].add(x)
+        self._work = work
+        return work
 
-    def _field_keys(self, profile: Profile) -> list[int]:
-        """Hashes of the field keys blocking can pair on (those the state counts at most the cap)."""
-        state = self._state
-        assert state is not None  # set by the first add
-        cap = self.config.blocking.max_block_size
-        keys = dict.fromkeys(
-            k for k in field_keys(profile, self.config.blocking) if state.counts.get(k, 0) <= cap
-        )
-        return [_int64(xxhash.xxh64_intdigest(k.encode("utf-8"))) for k in keys]
-
-    def _members(self, table: str, column: str, keys: set[int]) -> set[int]:
-        found: set[int] = set()
-        for chunk in _chunks(sorted(keys)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                r[0]
-                for r in self._db.execute(
-                    f"SELECT seq FROM {table} WHERE {column} IN ({marks})", tuple(chunk)
-                )
-            )
+    def _profiles_at(self, positions: Iterable[int]) -> dict[int, Profile]:
+        """The profiles of live positions, from the cache or decoded from the file."""
+        work = self._work
+        assert work is not None
+        found: dict[int, Profile] = {}
+        missing: dict[int, int] = {}
+        for pos in positions:
+            cached = work.profiles.get(pos)
+            if cached is None:
+                missing[work.seq[pos]] = pos
+            else:
+                found[pos] = cached
+        loaded = {missing[seq]: p for seq, p in _read_profiles(self._db, missing).items()}
+        work.cache(loaded)
+        found.update(loaded)
         return found
+
+    # ------------------------------------------------------------------ adding
 
     def add(
         self,
@@ -863,7 +1113,6 @@ class CaseStore:
             raise StoreError(msg) from error
         state_before = self._state
         try:
-            self._load_rules()
             if self._state is None:
                 # Another process may have made the first add since this store was opened.
                 row = self._db.execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
@@ -873,31 +1122,32 @@ class CaseStore:
         except BaseException:
             self._db.execute("ROLLBACK")
             self._state = state_before
+            self._work = None  # the in-memory index may hold the batch: reload it from the file
             raise
         try:
             self._db.execute("COMMIT")
         except sqlite3.Error as error:
             self._db.execute("ROLLBACK")
+            self._work = None
             msg = f"cannot commit the add to {str(self.path)!r}: {error}"
             raise StoreError(msg) from error
         logger.info("%s", report)
         return report
 
     def _add(self, given: list[Article], rejects: tuple[Reject, ...], start: float) -> AddReport:
-        known: dict[ArticleId, tuple[int, str]] = {}
+        known: dict[ArticleId, tuple[int, int, str]] = {}
         for chunk in _chunks([a.id for a in given]):
-            marks = ",".join("?" * len(chunk))
-            for aid, seq, content in self._db.execute(
-                f"SELECT id, seq, content_hash FROM articles WHERE id IN ({marks})", tuple(chunk)
+            for aid, seq, pos, content in self._db.execute(
+                f"SELECT id, seq, pos, content_hash FROM articles WHERE id IN ({_marks(chunk)})",
+                tuple(chunk),
             ):
-                known[aid] = (seq, content)
+                known[aid] = (seq, pos, content)
         new = [a for a in given if a.id not in known]
-        updated = [a for a in given if a.id in known and known[a.id][1] != a.content_hash]
+        updated = [a for a in given if a.id in known and known[a.id][2] != a.content_hash]
         unchanged = len(given) - len(new) - len(updated)
         if not new and not updated and not rejects:
-            assignments = {a.id: self._case_id_of(a.id) for a in given}
             return AddReport(
-                None, 0, 0, unchanged, (), assignments=assignments,
+                None, 0, 0, unchanged, (), assignments=self._assignments_of(given),
                 seconds=time.perf_counter() - start,
             )  # fmt: skip
         at = _now()
@@ -914,7 +1164,8 @@ class CaseStore:
         )
         change = _Change(number, at)
         compared = self._ingest(new, updated, known, change) if new or updated else 0
-        assignments = {a.id: self._case_id_of(a.id) for a in given}
+        if self._work is not None and self._work.batch == number - 1:
+            self._work.batch = number
         return AddReport(
             batch=number,
             added=len(new),
@@ -927,330 +1178,395 @@ class CaseStore:
             split=tuple(sorted(change.split)),
             candidate_pairs=compared,
             region=change.region,
-            assignments=assignments,
+            reclustered=change.reclustered,
+            assignments=self._assignments_of(given),
             seconds=time.perf_counter() - start,
             timings=change.timings,
         )
+
+    def _assignments_of(self, articles: Sequence[Article]) -> dict[ArticleId, CaseId]:
+        found: dict[ArticleId, CaseId] = {}
+        for chunk in _chunks([a.id for a in articles]):
+            found.update(
+                self._db.execute(
+                    f"SELECT id, case_id FROM articles WHERE id IN ({_marks(chunk)})", tuple(chunk)
+                )
+            )
+        return {a.id: found[a.id] for a in articles}
 
     def _ingest(
         self,
         new: list[Article],
         updated: list[Article],
-        known: Mapping[ArticleId, tuple[int, str]],
+        known: Mapping[ArticleId, tuple[int, int, str]],
         change: _Change,
     ) -> int:
         db = self._db
         if self._state is None:
             self._state = fit_state(new, self.config)
             db.execute("INSERT INTO meta VALUES ('state', ?)", (json.dumps(self._state.to_dict()),))
+            index = CandidateIndex(self.config.blocking, counts=self._state.counts)
+            self._work = _Working(change.batch - 1, index)
         state = self._state
+        work = self._working(change.batch - 1)
         changed = sorted([*new, *updated], key=lambda a: a.id)
         change.lap("prepare")
-        fields, profiles = self._profile(changed, state)
+        cfg = attrs.evolve(self.config, workers=self._workers)
+        _cleaned, fields, by_id = profile_articles(changed, state, cfg)
+        profiles = [by_id[a.id] for a in changed]
         change.lap("profile")
-        # Updated articles leave the index and the pair graph; they come back re-profiled below.
-        old_case_of_updated = {a.id: self._case_id_of(a.id) for a in updated}
-        updated_seqs = {known[a.id][0] for a in updated}
-        restart = self._forget(updated_seqs)
-        # Query: every stored article sharing a band bucket, a usable field key or a usable term with
-        # a changed one (a superset of its candidates: blocking decides exactly below).
-        bands = {a.id: self._band_keys(p) for a, p in zip(changed, profiles, strict=True)}
-        keys = {a.id: self._field_keys(p) for a, p in zip(changed, profiles, strict=True)}
-        terms = {a.id: self._term_keys(p) for a, p in zip(changed, profiles, strict=True)}
-        neighbours = self._members("lsh", "bucket", {k for v in bands.values() for k in v})
-        neighbours |= self._members("keys", "key", {k for v in keys.values() for k in v})
-        neighbours |= self._members("terms", "term", {k for v in terms.values() for k in v})
-        neighbours -= updated_seqs
-        region = self._load_profiles(neighbours)
-        change.region = len(region)
-        change.lap("query")
-        by_id = {p.article_id: p for p in region.values()}
-        by_id.update({p.article_id: p for p in profiles})
-        changed_ids = {a.id for a in changed}
-        # With the state's fixed counts every blocking rule is a property of the pair, so the pairs
-        # of the changed articles found in the region are exactly those of a batch run.
-        index = CandidateIndex(self.config.blocking, counts=state.counts)
-        candidates = index.add(sorted(by_id.values(), key=lambda p: p.article_id))
+        # Query, then insert: the pairs of the changed articles with everything indexed and each
+        # other. An updated article leaves the index first (its old position is a tombstone).
+        index = work.index
+        start = len(index)
+        index.discard([a.id for a in updated])
+        codes, _rules = index.add_codes(profiles)
+        x = (codes >> np.uint64(32)).astype(np.int64)
+        y = (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
         change.lap("block")
-        fresh = [c for c in candidates if c.a in changed_ids or c.b in changed_ids]
-        seq_of = {p.article_id: s for s, p in region.items()}
-        # Comparing stays in this process: shipping profiles to workers cost more than it saved.
-        scored = score_candidates(fresh, by_id, state, self.config)
-        scored = explain_links(scored, by_id, self.config)
+        fresh_profiles = {start + i: p for i, p in enumerate(profiles)}
+        stored = np.unique(x[x < start]).tolist()
+        fresh_profiles.update(self._profiles_at(stored))
+        change.region = len(stored)
+        change.lap("load")
+        weights, flags = self._score(x, y, fresh_profiles)
+        fresh = _Fresh(start, x, y, weights, flags, fresh_profiles)
         change.lap("compare_score")
-        self._write_articles(changed, fields, profiles, known, change.batch)
-        for chunk in _chunks(sorted(changed_ids)):
-            marks = ",".join("?" * len(chunk))
-            seq_of.update(
-                db.execute(f"SELECT id, seq FROM articles WHERE id IN ({marks})", tuple(chunk))
-            )
-        db.executemany(
-            "INSERT OR IGNORE INTO lsh VALUES (?, ?)",
-            [(k, seq_of[aid]) for aid, ks in bands.items() for k in ks],
+        restart = self._write(
+            changed, fields=fields, profiles=profiles, known=known, fresh=fresh, change=change
         )
-        db.executemany(
-            "INSERT OR IGNORE INTO keys VALUES (?, ?)",
-            [(k, seq_of[aid]) for aid, ks in keys.items() for k in ks],
-        )
-        db.executemany(
-            "INSERT OR IGNORE INTO terms VALUES (?, ?)",
-            [(k, seq_of[aid]) for aid, ks in terms.items() for k in ks],
-        )
-        self._write_pairs(scored, seq_of)
-        for article in updated:
-            detail = {
-                "article_id": article.id,
-                "old_hash": known[article.id][1],
-                "new_hash": article.content_hash,
-            }
-            cid = old_case_of_updated[article.id]
-            self._record(change, "update", cid, [cid], detail)
-        start = {seq_of[aid] for aid in changed_ids} | restart
         change.lap("write")
-        self._recluster(start, scored, change)
+        self._recluster({*range(start, start + len(changed)), *restart}, fresh, change)
         change.lap("recluster")
-        return len(scored)
+        return int(x.size)
 
-    def _forget(self, seqs: set[int]) -> set[int]:
-        """Take updated articles out of the index and the pair graph (they return re-profiled).
+    def _score(
+        self, x: NDArray[np.int64], y: NDArray[np.int64], profiles: Mapping[int, Profile]
+    ) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None]:
+        """The match weights of pairs of positions (and their conflict flags, when configured)."""
+        state = self._state
+        assert state is not None
+        if x.size == 0:
+            return np.zeros(0, dtype=np.float64), None
+        columns, row = _columns(x, y, {p: q.article_id for p, q in profiles.items()})
+        by_id = {p.article_id: p for p in profiles.values()}
+        cfg = attrs.evolve(self.config, workers=self._workers)
+        scored = score_columns(columns, by_id, state, cfg)
+        weights = scored.match_weight[row]
+        wanted = _conflict_levels(self.config)
+        if not wanted:
+            return weights, None
+        # Only with [cluster] conflict_levels: each pair's levels, read from its contributions.
+        flags = np.array(
+            [any((c.name, c.label) in wanted for c in pair.contributions) for pair in scored],
+            dtype=bool,
+        )
+        return weights, flags[row]
 
-        Returns:
-            Their former link partners (to re-cluster).
-        """
-        db = self._db
-        restart: set[int] = set()
-        for seq, old in self._load_profiles(seqs).items():
-            db.executemany(
-                "DELETE FROM lsh WHERE bucket = ? AND seq = ?",
-                [(k, seq) for k in self._band_keys(old)],
-            )
-            db.executemany(
-                "DELETE FROM keys WHERE key = ? AND seq = ?",
-                [(k, seq) for k in self._field_keys(old)],
-            )
-            db.executemany(
-                "DELETE FROM terms WHERE term = ? AND seq = ?",
-                [(k, seq) for k in self._term_keys(old)],
-            )
-            partners = [r[0] for r in db.execute("SELECT y FROM links WHERE x = ?", (seq,))]
-            restart.update(partners)
-            db.executemany(
-                "DELETE FROM links WHERE (x = ? AND y = ?) OR (x = ? AND y = ?)",
-                [(seq, y, y, seq) for y in partners],
-            )
-            db.execute("DELETE FROM pairs WHERE a = ?", (seq,))
-            db.execute("DELETE FROM pairs WHERE b = ?", (seq,))
-        return restart
-
-    def _write_articles(
+    def _write(
         self,
         changed: Sequence[Article],
+        *,
         fields: Sequence[ArticleFields],
         profiles: Sequence[Profile],
-        known: Mapping[ArticleId, tuple[int, str]],
-        batch: int,
-    ) -> None:
+        known: Mapping[ArticleId, tuple[int, int, str]],
+        fresh: _Fresh,
+        change: _Change,
+    ) -> set[int]:
+        """Write the articles, their pairs, links and index entries; return positions to re-cluster.
+
+        Those are the former link partners of updated articles (the new positions are re-clustered
+        anyway).
+        """
         db = self._db
-        for article, f, profile in zip(changed, fields, profiles, strict=True):
-            row = (
+        work = self._work
+        state = self._state
+        assert work is not None
+        assert state is not None
+        restart: set[int] = set()
+        for offset, (article, found, profile) in enumerate(
+            zip(changed, fields, profiles, strict=True)
+        ):
+            pos = fresh.start + offset
+            head = (
+                pos,
                 article.content_hash,
                 article.published.isoformat() if article.published else None,
                 article.source,
                 article.title,
-                _pack(article.to_dict()),
-                _pack(_fields_to_json(f, profile.terms)),
+            )
+            body = _pack(article.to_dict())
+            stored = (
+                _pack(_fields_to_json(found, profile.terms)),
                 profile.signature.hashvalues,
                 profile.signature.num_shingles,
             )
             if article.id in known:
-                db.execute(
-                    "UPDATE articles SET content_hash=?, published=?, source=?, title=?, body=?, fields=?, sig=?, "
-                    "shingles=? WHERE seq=?",
-                    (*row, known[article.id][0]),
+                seq, old_pos, old_hash = known[article.id]
+                case_id = work.case[old_pos]
+                partners = work.forget(old_pos)
+                restart |= partners
+                db.execute("DELETE FROM pairs WHERE pos = ?", (old_pos,))
+                db.executemany(
+                    "DELETE FROM links WHERE x = ? AND y = ?",
+                    [(min(old_pos, q), max(old_pos, q)) for q in partners],
                 )
+                db.execute(
+                    "UPDATE articles SET pos=?, content_hash=?, published=?, source=?, title=? "
+                    "WHERE seq=?",
+                    (*head, seq),
+                )
+                db.execute("UPDATE texts SET body = ? WHERE seq = ?", (body, seq))
+                db.execute(
+                    "UPDATE profiles SET fields=?, sig=?, shingles=? WHERE seq=?", (*stored, seq)
+                )
+                detail = {
+                    "article_id": article.id,
+                    "old_hash": old_hash,
+                    "new_hash": article.content_hash,
+                }
+                self._record(change, "update", case_id, [case_id], detail)
             else:
-                db.execute(
-                    "INSERT INTO articles (content_hash, published, source, title, body, fields, sig, "
-                    "shingles, id, case_id, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)",
-                    (*row, article.id, batch),
+                case_id = ""
+                seq = int(
+                    db.execute(
+                        "INSERT INTO articles (pos, content_hash, published, source, title, id, "
+                        "case_id, batch) VALUES (?, ?, ?, ?, ?, ?, '', ?)",
+                        (*head, article.id, change.batch),
+                    ).lastrowid
+                    or 0
                 )
-
-    def _write_pairs(self, scored: Sequence[ScoredPair], seq_of: Mapping[ArticleId, int]) -> None:
-        """Store the new pairs with their weights (and contributions, see below), and the links.
-
-        Weights are stored, not rebuilt from levels: term-frequency adjustment makes them depend on
-        the values behind the levels.
-        """
-        threshold = self.config.cluster.threshold
-        wanted = {tuple(level.split(":", 1)) for level in self.config.cluster.conflict_levels}
-        pair_rows = []
-        link_rows = []
-        for pair in scored:
-            x, y = sorted((seq_of[pair.a], seq_of[pair.b]))
-            # Links keep every contribution (they explain cases); other pairs only those clustering
-            # reads (conflict levels), which keeps the store small when blocking is generous.
-            contributions = [
-                [c.name, c.label, c.weight, c.detail]
-                for c in pair.contributions
-                if pair.probability >= threshold or (c.name, c.label) in wanted
-            ]
-            pair_rows.append(
-                (
-                    x,
-                    y,
-                    pair.match_weight,
-                    pair.probability,
-                    _pack(contributions),
-                    self._rule_mask(pair.rules),
-                )
-            )
-            if pair.probability >= threshold:
-                link_rows += [(x, y), (y, x)]
-        self._db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?)", pair_rows)
-        self._db.executemany("INSERT OR IGNORE INTO links VALUES (?, ?)", link_rows)
+                db.execute("INSERT INTO texts VALUES (?, ?)", (seq, body))
+                db.execute("INSERT INTO profiles VALUES (?, ?, ?, ?)", (seq, *stored))
+            work.place(pos, seq, article.id, case_id)
+        work.cache({fresh.start + i: p for i, p in enumerate(profiles)})
+        # Each new position's pairs with earlier ones, in one row.
+        order = np.lexsort((fresh.x, fresh.y))
+        ys, starts = np.unique(fresh.y[order], return_index=True)
+        bounds = [*starts.tolist(), order.size]
+        rows = []
+        for k, pos in enumerate(ys.tolist()):
+            at = order[bounds[k] : bounds[k + 1]]
+            flags = None if fresh.flags is None else fresh.flags[at]
+            rows.append((pos, _pack_pairs(fresh.x[at], fresh.weight[at], flags)))
+        db.executemany("INSERT INTO pairs VALUES (?, ?)", rows)
+        is_link = _links(fresh.weight, self.config, state)
+        links = list(zip(fresh.x[is_link].tolist(), fresh.y[is_link].tolist(), strict=True))
+        db.executemany("INSERT INTO links VALUES (?, ?)", links)
+        for p, q in links:
+            work.links[p].add(q)
+            work.links[q].add(p)
+        _save_part(db, work.index.export(fresh.start))
+        return {pos for pos in restart if pos in work.seq}
 
     # ------------------------------------------------------------------ re-clustering
 
-    def _closure(self, start: set[int]) -> set[int]:
+    def _closure(self, start: Iterable[int]) -> set[int]:
         """The link components of ``start``, closed under current case membership."""
+        work = self._work
+        assert work is not None
         seen = set(start)
-        frontier = set(start)
+        frontier = list(seen)
         while frontier:
-            step: set[int] = set()
-            ordered = sorted(frontier)
-            for chunk in _chunks(ordered):
-                marks = ",".join("?" * len(chunk))
-                step.update(
-                    r[0]
-                    for r in self._db.execute(
-                        f"SELECT y FROM links WHERE x IN ({marks})", tuple(chunk)
-                    )
-                )
-                step.update(
-                    r[0]
-                    for r in self._db.execute(
-                        "SELECT seq FROM articles WHERE case_id != '' AND case_id IN "
-                        f"(SELECT case_id FROM articles WHERE seq IN ({marks}))",
-                        tuple(chunk),
-                    )
-                )
-            frontier = step - seen
-            seen |= frontier
+            pos = frontier.pop()
+            case_id = work.case[pos]
+            around = work.links.get(pos, set())
+            if case_id:
+                around = around | work.members[case_id]
+            for other in around:
+                if other not in seen:
+                    seen.add(other)
+                    frontier.append(other)
         return seen
 
-    def _stored_pairs(
-        self,
-        region: set[int],
-        ids: Mapping[int, ArticleId],
-        fresh: Mapping[tuple[str, str], ScoredPair],
-    ) -> list[ScoredPair]:
-        """Every stored pair inside ``region`` as it was scored (fresh ones as just scored).
-
-        Clustering reads a pair's contributions only to find ``[cluster] conflict_levels``, so only
-        those are unpacked (none by default): rebuilding every contribution of every pair cost more
-        than the clustering itself.
-        """
-        wanted = {tuple(level.split(":", 1)) for level in self.config.cluster.conflict_levels}
-        rule_names: dict[int, tuple[str, ...]] = {}
-        pairs = list(fresh.values())
-        for chunk in _chunks(sorted(region)):
-            marks = ",".join("?" * len(chunk))
-            for a, b, weight, probability, blob, rules in self._db.execute(
-                "SELECT a, b, weight, probability, contributions, rules FROM pairs "
-                f"WHERE a IN ({marks})",
-                tuple(chunk),
+    def _region_pairs(
+        self, region: NDArray[np.int64], fresh: _Fresh
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_] | None]:
+        """Every pair inside ``region``: the stored rows of its older positions, and this add's."""
+        xs, ys, ws, fs = [], [], [], []
+        older = region[region < fresh.start].tolist()
+        for chunk in _chunks(older):
+            for pos, blob in self._db.execute(
+                f"SELECT pos, data FROM pairs WHERE pos IN ({_marks(chunk)})", tuple(chunk)
             ):
-                if b not in region:
-                    continue
-                x, y = sorted((ids[a], ids[b]))
-                if (x, y) in fresh:
-                    continue
-                contributions = (
-                    [
-                        Contribution(str(f), str(level), float(w), str(detail))
-                        for f, level, w, detail in _unpack(blob)
-                        if (f, level) in wanted
-                    ]
-                    if wanted
-                    else []
-                )
-                names = rule_names.get(rules)
-                if names is None:
-                    names = rule_names[rules] = self._rule_names(rules)
-                pairs.append(
-                    ScoredPair(x, y, float(weight), float(probability), contributions, names)
-                )
-        return pairs
-
-    def _recluster(self, changed: set[int], scored: list[ScoredPair], change: _Change) -> None:
-        region = self._closure(changed)
-        info: dict[int, tuple[ArticleId, CaseId]] = {}
-        for chunk in _chunks(sorted(region)):
-            marks = ",".join("?" * len(chunk))
-            for seq, aid, cid in self._db.execute(
-                f"SELECT seq, id, case_id FROM articles WHERE seq IN ({marks})", tuple(chunk)
-            ):
-                info[seq] = (aid, cid)
-        ids = {seq: aid for seq, (aid, _cid) in info.items()}
-        seq_of = {aid: seq for seq, aid in ids.items()}
-        fresh = {p.key: p for p in scored if p.a in seq_of and p.b in seq_of}
-        profiles = {p.article_id: p for p in self._load_profiles(region).values()}
-        incidents = cluster_incidents(
-            sorted(seq_of),
-            self._stored_pairs(region, ids, fresh),
-            self.config.cluster,
-            profiles=profiles,
-            shift=self._state.density_shift if self._state is not None else None,
+                partners, weights, flags = _unpack_pairs(blob)
+                inside = np.isin(partners, region)
+                xs.append(partners[inside])
+                ys.append(np.full(int(inside.sum()), pos, dtype=np.int64))
+                ws.append(weights[inside])
+                if flags is not None:
+                    fs.append(flags[inside])
+        inside = np.isin(fresh.x, region) & np.isin(fresh.y, region)
+        xs.append(fresh.x[inside])
+        ys.append(fresh.y[inside])
+        ws.append(fresh.weight[inside])
+        wanted = bool(_conflict_levels(self.config))
+        if wanted:
+            fs.append(fresh.flags[inside] if fresh.flags is not None else np.zeros(0, dtype=bool))
+        return (
+            np.concatenate(xs),
+            np.concatenate(ys),
+            np.concatenate(ws),
+            np.concatenate(fs) if wanted else None,
         )
-        # Old cases in the region, each anchored at its oldest article.
+
+    def _recluster(self, start: set[int], fresh: _Fresh, change: _Change) -> None:
+        state = self._state
+        work = self._work
+        assert state is not None
+        assert work is not None
+        region = np.array(sorted(self._closure(start)), dtype=np.int64)
+        change.reclustered = int(region.size)
+        x, y, weights, flags = self._region_pairs(region, fresh)
+        columns, row = _columns(x, y, work.article)
+        in_columns = np.empty_like(weights)
+        in_columns[row] = weights
+        source = None
+        if flags is not None:
+            flagged = np.empty_like(flags)
+            flagged[row] = flags
+            level = min(_conflict_levels(self.config))
+            source = _ConflictFlags(flagged, Contribution(*level, 0.0))
+        pairs = ScoredPairs(columns, in_columns, pair_probabilities(in_columns), source)
+        ids = sorted(work.article[p] for p in region.tolist())
+        position = {work.article[p]: p for p in region.tolist()}
+        found = self._profiles_at(region.tolist())
+        incidents = cluster_articles(
+            ids,
+            pairs,
+            self.config.cluster,
+            fields={work.article[p]: q.fields for p, q in found.items()},
+            shift=state.density_shift,
+            workers=self._workers,
+        ).incidents
+        clusters = [sorted(position[a] for a in inc.article_ids) for inc in incidents]
+        self._lineage(region, incidents, clusters, fresh, change)
+
+    def _names(
+        self,
+        region: NDArray[np.int64],
+        incidents: Sequence[Incident],
+        clusters: Sequence[list[int]],
+    ) -> tuple[list[CaseId], dict[CaseId, set[int]], dict[int, CaseId]]:
+        """The id of each cluster by the lineage rules.
+
+        Returns:
+            The ids; the old cases in the region with their positions; each old anchor's case.
+        """
+        work = self._work
+        assert work is not None
         old_members: dict[CaseId, set[int]] = defaultdict(set)
-        for seq, (_aid, cid) in info.items():
-            if cid:
-                old_members[cid].add(seq)
-        anchor_case = {min(members): cid for cid, members in old_members.items()}
-        clusters = [sorted(seq_of[a] for a in inc.article_ids) for inc in incidents]
+        for pos in region.tolist():
+            if work.case[pos]:
+                old_members[work.case[pos]].add(pos)
+        # Each old case is anchored at its oldest article (the smallest seq).
+        anchor_case = {
+            min(members, key=work.seq.__getitem__): cid for cid, members in old_members.items()
+        }
         final: list[CaseId] = []
         for inc, members in zip(incidents, clusters, strict=True):
-            owners = sorted(s for s in members if s in anchor_case)
+            owners = sorted((p for p in members if p in anchor_case), key=work.seq.__getitem__)
             final.append(
                 anchor_case[owners[0]] if owners else self._fresh_id(inc.incident_id, final)
             )
-        links = [p for p in scored if p.probability >= self.config.cluster.threshold]
+        return final, old_members, anchor_case
+
+    def _lineage(
+        self,
+        region: NDArray[np.int64],
+        incidents: Sequence[Incident],
+        clusters: Sequence[list[int]],
+        fresh: _Fresh,
+        change: _Change,
+    ) -> None:
+        """Name the re-clustered cases by the lineage rules and record what changed."""
+        work = self._work
+        assert work is not None
+        final, old_members, anchor_case = self._names(region, incidents, clusters)
+        # A change's reasons are this add's links inside the changed case.
+        links = fresh.probability >= self.config.cluster.threshold
+        cluster_of = {p: k for k, members in enumerate(clusters) for p in members}
+        reasons_in: dict[int, list[int]] = defaultdict(list)
+        for k in np.flatnonzero(links).tolist():
+            p, q = int(fresh.x[k]), int(fresh.y[k])
+            if cluster_of.get(p, -1) == cluster_of.get(q, -2):
+                reasons_in[cluster_of[p]].append(k)
+        events: list[_Event] = []
         touched: list[tuple[CaseId, list[int]]] = []
-        for members, cid in zip(clusters, final, strict=True):
-            absorbed = [anchor_case[s] for s in sorted(s for s in members if s in anchor_case)][1:]
+        for number, (members, cid) in enumerate(zip(clusters, final, strict=True)):
+            owners = sorted((p for p in members if p in anchor_case), key=work.seq.__getitem__)
+            absorbed = [anchor_case[p] for p in owners[1:]]
             before = old_members.get(cid, set())
             if set(members) == before and not absorbed:
                 continue
             touched.append((cid, members))
-            member_ids = {ids[s] for s in members}
-            reasons = _reasons([p for p in links if p.a in member_ids and p.b in member_ids])
-            gained = sorted(ids[s] for s in members if not info[s][1])
+            member_ids = sorted(work.article[p] for p in members)
+            reasons = self._strongest(reasons_in[number], fresh, strongest=False)
+            gained = sorted(work.article[p] for p in members if not work.case[p])
             if not before:
                 change.created.append(cid)
-                detail = {"article_ids": sorted(member_ids), "reasons": reasons}
-                self._record(change, "create", cid, [cid], detail)
+                events.append(_Event("create", cid, [cid], {"article_ids": member_ids}, reasons))
             elif gained:
                 change.grown.append(cid)
-                detail = {"article_ids": gained, "reasons": reasons}
-                self._record(change, "grow", cid, [cid], detail)
+                events.append(_Event("grow", cid, [cid], {"article_ids": gained}, reasons))
             if absorbed:
-                self._merge(change, cid, absorbed, sorted(member_ids), reasons)
-        cluster_of = {s: cid for members, cid in zip(clusters, final, strict=True) for s in members}
+                self._merge(change, cid, absorbed)
+                detail = {"absorbed": absorbed, "article_ids": member_ids}
+                events.append(_Event("merge", cid, [cid, *absorbed], detail, reasons))
+        now_in = {p: cid for members, cid in zip(clusters, final, strict=True) for p in members}
         for cid, old in sorted(old_members.items()):
-            self._check_split(
-                change, cid, [ids[s] for s in old], [cluster_of[s] for s in old], scored
-            )
+            event = self._split(change, cid, old, now_in, fresh)
+            if event is not None:
+                events.append(event)
+        self._explain(events, fresh)
+        for event in events:
+            self._record(change, event.kind, event.case_id, event.involved, event.detail)
         self._write_cases(change, touched)
 
-    def _merge(
-        self,
-        change: _Change,
-        survivor: CaseId,
-        absorbed: Sequence[CaseId],
-        article_ids: Sequence[ArticleId],
-        reasons: list[dict[str, Any]],
-    ) -> None:
+    def _strongest(self, candidates: Sequence[int], fresh: _Fresh, *, strongest: bool) -> list[int]:
+        """The fresh pairs (indexes) behind a change: the strongest links, or evidence either way."""
+        work = self._work
+        assert work is not None
+        ids = work.article
+
+        def rank(k: int) -> tuple[float, str, str]:
+            w = float(fresh.weight[k])
+            a, b = sorted((ids[int(fresh.x[k])], ids[int(fresh.y[k])]))
+            return (-abs(w) if strongest else -w, a, b)
+
+        return sorted(candidates, key=rank)[:_MAX_REASONS]
+
+    def _explain(self, events: Sequence[_Event], fresh: _Fresh) -> None:
+        """Attach the reasons of every event: pairs with the values behind their levels."""
+        state = self._state
+        assert state is not None
+        wanted = sorted({k for event in events for k in event.reasons})
+        explained: dict[int, ScoredPair] = {}
+        if wanted:
+            chosen = np.array(wanted, dtype=np.int64)
+            x, y = fresh.x[chosen], fresh.y[chosen]
+            columns, row = _columns(x, y, {p: q.article_id for p, q in fresh.profiles.items()})
+            by_id = {q.article_id: q for q in fresh.profiles.values()}
+            scored = score_columns(columns, by_id, state, self.config)
+            ids = columns.ids
+            for k, at in zip(wanted, row.tolist(), strict=True):
+                a, b = ids[int(columns.a[at])], ids[int(columns.b[at])]
+                found = scored.find(a, b, details=True)
+                assert found is not None  # every chosen pair was just scored
+                explained[k] = found
+        probability = fresh.probability
+        for event in events:
+            event.detail["reasons"] = [
+                {
+                    "a": explained[k].a,
+                    "b": explained[k].b,
+                    "probability": round(float(probability[k]), 6),
+                    "explanation": explained[k].explain(),
+                }
+                for k in event.reasons
+            ]
+
+    def _merge(self, change: _Change, survivor: CaseId, absorbed: Sequence[CaseId]) -> None:
         for old in absorbed:
             change.merged.append((survivor, old))
             self._db.execute(
@@ -1259,52 +1575,58 @@ class CaseStore:
             )
             self._db.execute("UPDATE aliases SET case_id = ? WHERE case_id = ?", (survivor, old))
             self._db.execute("DELETE FROM cases WHERE id = ?", (old,))
-        detail = {"absorbed": list(absorbed), "article_ids": list(article_ids), "reasons": reasons}
-        self._record(change, "merge", survivor, [survivor, *absorbed], detail)
 
-    def _check_split(
+    def _split(
         self,
         change: _Change,
         case_id: CaseId,
-        article_ids: Sequence[ArticleId],
-        now_in: Sequence[CaseId],
-        scored: Sequence[ScoredPair],
-    ) -> None:
-        """Record a split when an old case's articles now sit in more than one case."""
+        old: set[int],
+        now_in: Mapping[int, CaseId],
+        fresh: _Fresh,
+    ) -> _Event | None:
+        """A split event when an old case's articles now sit in more than one case."""
+        work = self._work
+        assert work is not None
         parts: dict[CaseId, list[ArticleId]] = defaultdict(list)
-        for aid, cid in zip(article_ids, now_in, strict=True):
-            parts[cid].append(aid)
+        for pos in old:
+            parts[now_in[pos]].append(work.article[pos])
         if len(parts) < 2:
-            return
+            return None
         change.split.append(case_id)
         moved = [
             {"case_id": cid, "article_ids": sorted(parts[cid])}
             for cid in sorted(parts)
             if cid != case_id
         ]
-        members = set(article_ids)
-        reasons = _reasons([p for p in scored if p.a in members or p.b in members], strongest=True)
+        touching = np.flatnonzero(np.isin(fresh.x, list(old)) | np.isin(fresh.y, list(old)))
+        reasons = self._strongest(touching.tolist(), fresh, strongest=True)
         involved = [case_id, *(cid for cid in sorted(parts) if cid != case_id)]
-        self._record(change, "split", case_id, involved, {"parts": moved, "reasons": reasons})
+        return _Event("split", case_id, involved, {"parts": moved}, reasons)
 
     def _write_cases(self, change: _Change, touched: Sequence[tuple[CaseId, list[int]]]) -> None:
         """Write the memberships and case summaries of the clusters that changed."""
         db = self._db
+        work = self._work
+        assert work is not None
         for cid, members in touched:
+            for pos in members:
+                work.move(pos, cid)
             db.executemany(
-                "UPDATE articles SET case_id = ? WHERE seq = ?", [(cid, s) for s in members]
+                "UPDATE articles SET case_id = ? WHERE seq = ?",
+                [(cid, work.seq[pos]) for pos in members],
             )
+        # The summaries need titles, dates and outlets only; `case()` builds the full record.
+        heads: dict[int, Article] = {}
+        seqs = [work.seq[pos] for _cid, members in touched for pos in members]
+        for chunk in _chunks(seqs):
+            for seq, aid, title, published, source in db.execute(
+                f"SELECT seq, id, title, published, source FROM articles WHERE seq IN ({_marks(chunk)})",
+                tuple(chunk),
+            ):
+                date = dt.date.fromisoformat(published) if published else None
+                heads[seq] = Article(aid, title, "", date, source)
         for cid, members in touched:
-            # The summary needs titles, dates and outlets only; `case()` builds the full record.
-            articles = {}
-            for chunk in _chunks(members):
-                marks = ",".join("?" * len(chunk))
-                for aid, title, published, source in db.execute(
-                    f"SELECT id, title, published, source FROM articles WHERE seq IN ({marks})",
-                    tuple(chunk),
-                ):
-                    date = dt.date.fromisoformat(published) if published else None
-                    articles[aid] = Article(aid, title, "", date, source)
+            articles = {heads[work.seq[p]].id: heads[work.seq[p]] for p in members}
             fields = {aid: ArticleFields(aid) for aid in articles}
             case = build_case(
                 Incident(cid, list(articles)), articles, fields, self.config.canonical
@@ -1313,11 +1635,12 @@ class CaseStore:
                 "SELECT created_batch, created_at FROM cases WHERE id = ?", (cid,)
             ).fetchone()
             created_batch, created_at = existing or (change.batch, change.at)
+            anchor = min(work.seq[p] for p in members)
             db.execute(
                 "INSERT OR REPLACE INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     cid,
-                    members[0],
+                    anchor,
                     len(members),
                     case.first_seen.isoformat() if case.first_seen else None,
                     case.last_seen.isoformat() if case.last_seen else None,
@@ -1361,17 +1684,33 @@ class CaseStore:
         )
 
 
-def _reasons(pairs: Sequence[ScoredPair], *, strongest: bool = False) -> list[dict[str, Any]]:
-    """The pairs behind a change: the strongest links, or the strongest evidence either way."""
+def _columns(
+    x: NDArray[np.int64], y: NDArray[np.int64], ids: Mapping[int, ArticleId]
+) -> tuple[Candidates, NDArray[np.int64]]:
+    """Pairs of positions as `Candidates` (ids sorted, pairs sorted by key).
 
-    def rank(p: ScoredPair) -> tuple[float, str, str]:
-        return (-abs(p.match_weight) if strongest else -p.match_weight, p.a, p.b)
-
-    ranked = sorted(pairs, key=rank)[:_MAX_REASONS]
-    return [
-        {"a": p.a, "b": p.b, "probability": round(p.probability, 6), "explanation": p.explain()}
-        for p in ranked
-    ]
+    Returns:
+        The columns, and for each input pair its row in them.
+    """
+    positions = np.unique(np.concatenate([x, y]))
+    names = [ids[p] for p in positions.tolist()]
+    by_name = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(positions.size, dtype=np.int64)
+    rank[by_name] = np.arange(positions.size)
+    rx = rank[np.searchsorted(positions, x)]
+    ry = rank[np.searchsorted(positions, y)]
+    a, b = np.minimum(rx, ry), np.maximum(rx, ry)
+    pair_order = np.lexsort((b, a))
+    columns = Candidates(
+        tuple(names[i] for i in by_name),
+        a[pair_order],
+        b[pair_order],
+        np.zeros(x.size, dtype=np.uint8),
+        RULES,
+    )
+    row = np.empty(x.size, dtype=np.int64)
+    row[pair_order] = np.arange(x.size)
+    return columns, row
 
 
 def _core(config: Config) -> dict[str, Any]:
