@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import itertools
 import json
 import os
@@ -324,6 +325,64 @@ def test_unusable_files_are_refused(tmp_path) -> None:
         db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
     with pytest.raises(StoreError, match="upgrade caselink"):
         CaseStore.open(newer)
+
+
+def _v1_store(tmp_path: Path, name: str) -> Path:
+    """A schema-version-1 store written by the caselink of commit 7f4fc59 (see tests/data)."""
+    path = tmp_path / "v1.db"
+    dump = gzip.decompress((Path(__file__).parent / "data" / name).read_bytes()).decode()
+    with sqlite3.connect(path) as db:
+        db.executescript(dump)
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize("name", ["store_v1.sql.gz", "store_v1_conflicts.sql.gz"])
+def test_a_version_1_store_migrates(tmp_path, name) -> None:
+    """A store written with schema version 1 opens as version 2 keeping its cases, ids, aliases,
+    history and pairs, and later adds still end in the partition of one resolve."""
+    path = _v1_store(tmp_path, name)
+    with sqlite3.connect(path) as db:
+        before = dict(db.execute("SELECT id, case_id FROM articles").fetchall())
+        old_pairs = {
+            tuple(sorted((a, b))): w
+            for a, b, w in db.execute(
+                "SELECT x.id, y.id, p.weight FROM pairs p "
+                "JOIN articles x ON x.seq = p.a JOIN articles y ON y.seq = p.b"
+            )
+        }
+        old_cases = [r[0] for r in db.execute("SELECT id FROM cases ORDER BY id")]
+        old_aliases = dict(db.execute("SELECT old_id, case_id FROM aliases").fetchall())
+        events = db.execute("SELECT count(*) FROM history").fetchone()[0]
+    db.close()
+    with CaseStore.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.assignments() == before
+        assert [c.case_id for c in store.cases()] == old_cases
+        assert {old: store.resolve_id(old) for old in old_aliases} == old_aliases
+        assert sum(len(store.history(cid)) for cid in old_cases) >= events > 0
+        assert store.pairs() == old_pairs
+        stored = list(store.articles())
+        assert store.pairs() == {
+            p.key: p.match_weight for p in resolve(stored, store.config, state=store.state).pairs
+        }
+        # Later adds (new articles, and an update) resolve against the migrated index.
+        rest = sorted(_EXAMPLE, key=lambda a: a.id)[24:]
+        store.add(rest[:7])
+        edited = attrs.evolve(stored[0], text=stored[0].text + " A later correction.")
+        report = store.add([*rest[7:], edited])
+        assert report.updated == 1
+        final = [*(a for a in stored if a.id != edited.id), edited, *rest]
+        expected = resolve(final, store.config, state=store.state)
+        assert _partition(store.assignments()) == {frozenset(c.article_ids) for c in expected.cases}
+        assert store.pairs() == {p.key: p.match_weight for p in expected.pairs}
+        kept = {cid for cid in before.values() if cid in store.assignments().values()}
+        assert kept  # old case ids live on
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    db.close()
+    assert {"lsh", "keys", "terms"}.isdisjoint(tables)
 
 
 def test_unknown_case_ids_raise_key_error(tmp_path) -> None:
