@@ -7,11 +7,19 @@ Same-case articles rarely share text, so LSH (which finds copies and syndication
   ``term_date_days`` apart (rules ``terms`` and ``terms_date``); computed with an inverted index over
   the vectors' terms, never over all pairs. Terms carried by more than ``max_term_postings`` articles
   are left out of the index (they cost the most and say the least).
+* **rare-term neighbours within a date window** (rule ``terms_window``): a term left out for being
+  common corpus-wide is posted again under its article's date windows (``2 * term_window_days``
+  wide, two grids offset by half a window) where at most ``max_window_postings`` articles carry it.
+  Pairs published at most ``term_window_days`` apart whose cosine over the terms rare corpus-wide or
+  within a window they share reaches ``term_window_threshold`` are candidates. Over years of news a
+  story's surname, town and force pass any absolute cap, yet within days they are rare: without this
+  rule pair completeness on the generated corpus fell from 0.98 (10k articles) to 0.23 (100k).
 * **field keys**: the same named officer or person, the same reference number, the same agency or place
-  within a publication-date window. A key carried by more than ``max_block_size`` articles is not used,
-  so no block grows quadratically (its pairs are left to the neighbour rules); names and references
-  also have keys within a date window, which stay usable in a corpus large enough to make the plain
-  key common (on the training files the plain keys never are, and the candidates do not change).
+  within a publication-date window. A key carried by more than ``max_block_size`` articles is not used
+  (``max_name_block_size`` for names and references, which are specific enough to hold a large
+  case's articles), so no block grows quadratically (its pairs are left to the neighbour rules);
+  names and references also have keys within a date window, which stay usable in a corpus large
+  enough to make the plain key common.
 * LSH buckets shared by more than ``max_bucket_size`` articles are not used either: they hold stock
   text rather than copies of one story, and their pairs grow with the square of their size.
 
@@ -26,7 +34,8 @@ keys are 32-bit hashes of the band values (a rare collision only adds a pair tha
 rejects); LSH candidates count only when their estimated Jaccard reaches
 ``verify_threshold``. The index keeps one byte per permutation (b-bit MinHash, b = 8) to verify, sorted
 numpy segments for band keys and term postings (merged like a log-structured tree), and no Python object
-per band or posting, so it stays under 1.5 KB per article.
+per band or posting. A case store finds the stored articles a new one may pair with through
+`usable_field_keys` and `usable_term_keys`, the keys these rules can pair on under fixed counts.
 """
 
 from __future__ import annotations
@@ -201,7 +210,8 @@ def block_counts(
     """Count how many articles carry each field key and each term (as ``"term:<term>"``).
 
     LSH buckets are counted too (as ``"band:<key>"``), but only those too large to use
-    (``max_bucket_size``): any band key missing from the counts is rare. These counts decide which
+    (``max_bucket_size``): any band key missing from the counts is rare; so are terms within date
+    windows (as ``"termwin:<key>"``, only those over ``max_window_postings``). These counts decide which
     keys, terms and buckets are too common to block on. `block_candidates` takes them
     from its own input; give a `CandidateIndex` the counts of a reference corpus to make its batches
     add up exactly to one batch run.
