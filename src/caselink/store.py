@@ -67,7 +67,7 @@ import attrs
 import xxhash
 
 from caselink._types import ArticleId, CaseId
-from caselink.blocking import CandidateIndex, field_keys, lsh_params
+from caselink.blocking import CandidateIndex, lsh_params, usable_field_keys, usable_term_keys
 from caselink.canonical import build_case
 from caselink.cluster import cluster_incidents
 from caselink.config import Config
@@ -798,24 +798,17 @@ class CaseStore:
         ]
 
     def _term_keys(self, profile: Profile) -> list[int]:
-        """Hashes of the terms blocking can pair on (those the state counts at most the posting cap)."""
+        """Hashes of the term keys blocking can pair on (`usable_term_keys` under the state's counts)."""
         state = self._state
         assert state is not None  # set by the first add
-        cap = self.config.blocking.max_term_postings
-        return [
-            _int64(xxhash.xxh64_intdigest(t.encode("utf-8")))
-            for t, _w in profile.terms
-            if state.counts.get("term:" + t, 0) <= cap
-        ]
+        keys = usable_term_keys(profile, self.config.blocking, state.counts)
+        return [_int64(xxhash.xxh64_intdigest(t.encode("utf-8"))) for t in keys]
 
     def _field_keys(self, profile: Profile) -> list[int]:
-        """Hashes of the field keys blocking can pair on (those the state counts at most the cap)."""
+        """Hashes of the field keys blocking can pair on (`usable_field_keys` under the state's counts)."""
         state = self._state
         assert state is not None  # set by the first add
-        cap = self.config.blocking.max_block_size
-        keys = dict.fromkeys(
-            k for k in field_keys(profile, self.config.blocking) if state.counts.get(k, 0) <= cap
-        )
+        keys = usable_field_keys(profile, self.config.blocking, state.counts)
         return [_int64(xxhash.xxh64_intdigest(k.encode("utf-8"))) for k in keys]
 
     def _members(self, table: str, column: str, keys: set[int]) -> set[int]:
