@@ -104,6 +104,7 @@ def read_gold(path: Path) -> dict[str, str]:
 def run_local(corpus: Path, workers: int) -> dict[str, Any]:
     from caselink import Config, read_articles, resolve
 
+    started_at = time.time()
     start = time.perf_counter()
     # Texts stay on disk until the workers read them (as `caselink resolve` reads JSONL).
     batch = read_articles(corpus / "articles.jsonl", lazy=True)
@@ -112,10 +113,26 @@ def run_local(corpus: Path, workers: int) -> dict[str, Any]:
     seconds = time.perf_counter() - start
     assignments = resolution.assignments()
     manifest = resolution.manifest
+    # Blocking against the gold labels (after the clock stops): what the candidates can reach.
+    from caselink.blocking import blocking_stats
+
+    candidates = resolution.pairs.candidates
+    stats = blocking_stats(candidates, len(assignments), read_gold(corpus / "gold.jsonl"))
     return {
         "seconds": round(seconds, 2),
         "stage_seconds": {"read": round(read_s, 2), **manifest["timings_s"]},
+        "started_at": started_at,
         "candidate_pairs": manifest["counts"]["candidate_pairs"],
+        "blocking": {
+            key: stats[key]
+            for key in (
+                "pairs_per_article",
+                "pair_completeness",
+                "pair_completeness_per_rule",
+                "pairs_per_rule",
+                "gold_cases_connected",
+            )
+        },
         "assignments": assignments,
     }
 
@@ -298,6 +315,7 @@ def run_child(engine: str, corpus: Path, workers: int, timeout: float) -> dict[s
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     peak = 0
     peak_rss_sum = 0
+    timeline: list[tuple[float, int]] = []
     done = threading.Event()
 
     def sample() -> None:
@@ -305,6 +323,7 @@ def run_child(engine: str, corpus: Path, workers: int, timeout: float) -> dict[s
         while not done.is_set():
             rss_sum, pss_sum = _tree_memory(process.pid)
             peak, peak_rss_sum = max(peak, pss_sum), max(peak_rss_sum, rss_sum)
+            timeline.append((time.time(), pss_sum))
             done.wait(1.0)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -329,7 +348,23 @@ def run_child(engine: str, corpus: Path, workers: int, timeout: float) -> dict[s
     result["wall_seconds_with_startup"] = round(wall, 2)
     result["peak_rss_gib"] = round(peak / 2**30, 3)
     result["peak_rss_sum_gib"] = round(peak_rss_sum / 2**30, 3)
+    result["peak_pss_by_stage_gib"] = _stage_peaks(result, timeline)
     return result
+
+
+def _stage_peaks(result: dict[str, Any], timeline: list[tuple[float, int]]) -> dict[str, float]:
+    """The process tree's peak PSS within each stage (to the second; engines that say when they began)."""
+    if "started_at" not in result:
+        return {}
+    peaks = {}
+    lo = float(result.pop("started_at"))
+    for name, seconds in result.get("stage_seconds", {}).items():
+        hi = lo + float(seconds)
+        inside = [pss for t, pss in timeline if lo <= t <= hi + 1.0]
+        if inside:
+            peaks[name] = round(max(inside) / 2**30, 2)
+        lo = hi
+    return peaks
 
 
 def ensure_corpus(directory: Path, size: int, seed: int) -> dict[str, Any]:

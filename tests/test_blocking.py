@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import math
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -19,6 +20,8 @@ from caselink.blocking import (
     candidate_columns,
     field_keys,
     lsh_params,
+    usable_field_keys,
+    usable_term_keys,
 )
 from caselink.config import BlockingConfig, ShingleConfig
 from caselink.errors import IncompatibleSignatureError, InputError
@@ -26,7 +29,7 @@ from caselink.models import ArticleFields, CandidatePair, CleanText, Mention, Pr
 from caselink.shingle import shingles, signatures
 
 SHINGLE = ShingleConfig(k=2)
-NO_TERMS = {"term_threshold": 1.0, "term_date_threshold": 1.0}
+NO_TERMS = {"term_threshold": 1.0, "term_date_threshold": 1.0, "term_window_threshold": 1.0}
 
 
 def _profiles(
@@ -151,8 +154,12 @@ CONFIGS = st.builds(
     term_date_threshold=st.sampled_from((0.05, 0.2)),
     term_date_days=st.integers(0, 10),
     max_block_size=st.integers(2, 6),
+    max_name_block_size=st.integers(2, 6),
     max_term_postings=st.integers(2, 8),
     max_bucket_size=st.integers(2, 8),
+    term_window_days=st.sampled_from((0, 3, 10)),
+    term_window_threshold=st.sampled_from((0.2, 0.5)),
+    max_window_postings=st.integers(2, 6),
 )
 
 
@@ -200,7 +207,7 @@ def test_term_neighbours_use_cosine_and_date() -> None:
 
 def test_common_field_keys_and_terms_are_capped() -> None:
     """A name carried by more than max_block_size articles, or a term in too many, proposes no pair."""
-    cfg = BlockingConfig(max_block_size=3, max_term_postings=3, **NO_TERMS)
+    cfg = BlockingConfig(max_block_size=3, max_name_block_size=3, max_term_postings=3, **NO_TERMS)
     names = [("andrew turner",)] * 4 + [("mary okafor",)] * 2
     profiles = _profiles([""] * 6, names=names)
     pairs = block_candidates(profiles, cfg)
@@ -214,7 +221,7 @@ def test_common_field_keys_and_terms_are_capped() -> None:
 
 def test_common_name_still_blocks_within_a_date_window() -> None:
     """A name too common in the corpus pairs the articles that carry it within one date window."""
-    cfg = BlockingConfig(max_block_size=3, date_window_days=10, **NO_TERMS)
+    cfg = BlockingConfig(max_name_block_size=3, date_window_days=10, **NO_TERMS)
     # Five articles share the name: three in one week, two a year later.
     days = [0, 2, 4, 400, 401]
     profiles = _profiles([""] * 5, names=[("andrew turner",)] * 5, days=days)
@@ -404,3 +411,101 @@ def test_discarding_unknown_ids_and_exporting_live_counts_raise() -> None:
     foreign = dict(index.export(), _other=np.zeros(2, dtype=np.int32))
     with pytest.raises(ValueError, match="rebuild the index"):
         CandidateIndex.restore([foreign], counts={})
+
+
+def _window_oracle(profiles: list[Profile], cfg: BlockingConfig) -> set[tuple[str, str]]:
+    """The terms_window pairs by their definition, over all pairs (float16 weights, as stored)."""
+    width = 2 * cfg.term_window_days
+    carriers: dict[str, int] = {}
+    in_window: dict[tuple[str, int, int], int] = {}
+    for p in profiles:
+        for t, _ in p.terms:
+            carriers[t] = carriers.get(t, 0) + 1
+            if p.published is not None:
+                day = p.published.toordinal()
+                for grid, w in enumerate((day // width, (day + width // 2) // width)):
+                    in_window[t, grid, w] = in_window.get((t, grid, w), 0) + 1
+    found = set()
+    for x, y in itertools.combinations(profiles, 2):
+        if x.published is None or y.published is None:
+            continue
+        dx, dy = x.published.toordinal(), y.published.toordinal()
+        if abs(dx - dy) > cfg.term_window_days:
+            continue
+        wy = dict(y.terms)
+        cosine = 0.0
+        for t, w in x.terms:
+            if t not in wy:
+                continue
+            shared = [
+                (grid, a)
+                for grid, (a, b) in enumerate(
+                    (
+                        (dx // width, dy // width),
+                        ((dx + width // 2) // width, (dy + width // 2) // width),
+                    )
+                )
+                if a == b
+            ]
+            if carriers[t] <= cfg.max_term_postings or any(
+                in_window[t, grid, a] <= cfg.max_window_postings for grid, a in shared
+            ):
+                cosine += float(np.float16(w)) * float(np.float16(wy[t]))
+        if abs(cosine - cfg.term_window_threshold + 1e-3) < 1e-6:
+            continue  # on the threshold: summation order decides
+        if cosine >= cfg.term_window_threshold - 1e-3:
+            found.add((min(x.article_id, y.article_id), max(x.article_id, y.article_id)))
+    return found
+
+
+@given(blocking_inputs(), CONFIGS)
+def test_terms_window_equals_brute_force_oracle(
+    profiles: list[Profile], cfg: BlockingConfig
+) -> None:
+    """terms_window pairs are exactly the pairs within term_window_days whose cosine over the terms
+    rare corpus-wide or within a shared date window reaches the threshold (all-pairs oracle)."""
+    if not cfg.term_window_days:
+        return
+    found = {p.key for p in block_candidates(profiles, cfg) if "terms_window" in p.rules}
+    assert found == _window_oracle(profiles, cfg)
+
+
+def test_common_term_still_pairs_within_a_date_window() -> None:
+    """A term in too many articles for the term index pairs articles near in time where it is rare."""
+    cfg = BlockingConfig(
+        max_term_postings=3, max_window_postings=2, term_window_days=5, term_window_threshold=0.5
+    )
+    # Six articles carry "worksop": two in one week, two in another, two together a year later.
+    days = [0, 2, 100, 103, 400, 401]
+    profiles = _profiles([""] * 6, terms=[(("worksop", 1.0),)] * 6, days=days)
+    found = {p.key: p.rules for p in block_candidates(profiles, cfg)}
+    assert found == {
+        ("d000", "d001"): ("terms_window",),
+        ("d002", "d003"): ("terms_window",),
+        ("d004", "d005"): ("terms_window",),
+    }
+    # Three in one week: too many for a window that admits two.
+    crowded = _profiles([""] * 3, terms=[(("worksop", 1.0),)] * 3, days=[0, 1, 2])
+    assert block_candidates(crowded, attrs.evolve(cfg, max_term_postings=2)) == []
+
+
+def test_usable_keys_are_what_blocking_pairs_on() -> None:
+    """Two articles are field or term neighbours only when they share a usable key."""
+    cfg = BlockingConfig(
+        max_term_postings=3, max_window_postings=2, term_window_days=5, max_name_block_size=3
+    )
+    days = [0, 2, 100, 103, 400, 401]
+    profiles = _profiles(
+        [""] * 6,
+        terms=[(("worksop", 1.0),)] * 6,
+        days=days,
+        names=[("andrew turner",)] * 4 + [("mary okafor",)] * 2,
+    )
+    counts = block_counts(profiles, cfg)
+    keys = {
+        p.article_id: set(usable_term_keys(p, cfg, counts)) | set(usable_field_keys(p, cfg, counts))
+        for p in profiles
+    }
+    for pair in block_candidates(profiles, cfg):
+        assert keys[pair.a] & keys[pair.b], pair
+    assert not keys["d000"] & keys["d002"]

@@ -7,11 +7,19 @@ Same-case articles rarely share text, so LSH (which finds copies and syndication
   ``term_date_days`` apart (rules ``terms`` and ``terms_date``); computed with an inverted index over
   the vectors' terms, never over all pairs. Terms carried by more than ``max_term_postings`` articles
   are left out of the index (they cost the most and say the least).
+* **rare-term neighbours within a date window** (rule ``terms_window``): a term left out for being
+  common corpus-wide is posted again under its article's date windows (``2 * term_window_days``
+  wide, two grids offset by half a window) where at most ``max_window_postings`` articles carry it.
+  Pairs published at most ``term_window_days`` apart whose cosine over the terms rare corpus-wide or
+  within a window they share reaches ``term_window_threshold`` are candidates. Over years of news a
+  story's surname, town and force pass any absolute cap, yet within days they are rare: without this
+  rule pair completeness on the generated corpus fell from 0.98 (10k articles) to 0.23 (100k).
 * **field keys**: the same named officer or person, the same reference number, the same agency or place
-  within a publication-date window. A key carried by more than ``max_block_size`` articles is not used,
-  so no block grows quadratically (its pairs are left to the neighbour rules); names and references
-  also have keys within a date window, which stay usable in a corpus large enough to make the plain
-  key common (on the training files the plain keys never are, and the candidates do not change).
+  within a publication-date window. A key carried by more than ``max_block_size`` articles is not used
+  (``max_name_block_size`` for names and references, which are specific enough to hold a large
+  case's articles), so no block grows quadratically (its pairs are left to the neighbour rules);
+  names and references also have keys within a date window, which stay usable in a corpus large
+  enough to make the plain key common.
 * LSH buckets shared by more than ``max_bucket_size`` articles are not used either: they hold stock
   text rather than copies of one story, and their pairs grow with the square of their size.
 
@@ -26,7 +34,8 @@ keys are 32-bit hashes of the band values (a rare collision only adds a pair tha
 rejects); LSH candidates count only when their estimated Jaccard reaches
 ``verify_threshold``. The index keeps one byte per permutation (b-bit MinHash, b = 8) to verify, sorted
 numpy segments for band keys and term postings (merged like a log-structured tree), and no Python object
-per band or posting, so it stays under 1.5 KB per article.
+per band or posting. A case store finds the stored articles a new one may pair with through
+`usable_field_keys` and `usable_term_keys`, the keys these rules can pair on under fixed counts.
 """
 
 from __future__ import annotations
@@ -56,6 +65,8 @@ __all__ = [
     "candidate_columns",
     "field_keys",
     "lsh_params",
+    "usable_field_keys",
+    "usable_term_keys",
 ]
 
 logger = logging.getLogger(__name__)
@@ -63,6 +74,7 @@ logger = logging.getLogger(__name__)
 _NO_DAY = np.iinfo(np.int32).min
 _TERM_PREFIX = "term:"
 _BAND_PREFIX = "band:"
+_WINDOW_PREFIX = "termwin:"
 _M32 = np.uint64(0xFFFFFFFF)
 
 
@@ -133,13 +145,74 @@ def field_keys(profile: Profile, config: BlockingConfig | None = None) -> list[s
     return list(dict.fromkeys(keys))
 
 
+def _field_cap(key: str, config: BlockingConfig) -> int:
+    """The most articles a field key may be carried by and still block (names and references more)."""
+    if key.startswith(("name:", "reference:")):
+        return config.max_name_block_size
+    return config.max_block_size
+
+
+def usable_field_keys(
+    profile: Profile, config: BlockingConfig, counts: Mapping[str, int]
+) -> list[str]:
+    """The field keys of ``profile`` that block given fixed ``counts`` (those within their cap).
+
+    A case store indexes these to find the stored articles a new one can pair with.
+
+    Examples:
+        >>> from caselink.models import ArticleFields, Mention, Signature
+        >>> f = ArticleFields("a", references=[Mention("2017/097039", "2017/097039", 0, 11)])
+        >>> p = Profile("a", None, None, f, Signature("a", b"", 0))
+        >>> usable_field_keys(p, BlockingConfig(), {"reference:2017/097039": 500})
+        []
+    """
+    return [k for k in field_keys(profile, config) if counts.get(k, 0) <= _field_cap(k, config)]
+
+
+def usable_term_keys(
+    profile: Profile, config: BlockingConfig, counts: Mapping[str, int]
+) -> list[str]:
+    """The term keys ``profile`` can pair on given fixed ``counts``.
+
+    A term within the posting cap is its own key; a term over it (with ``term_window_days`` set)
+    is keyed within each of the article's date windows where it is rare, as ``term@<window>``.
+    Two articles can be term neighbours only when they share one of these keys, so a case store
+    indexes them to find the stored articles a new one can pair with.
+
+    Examples:
+        >>> from caselink.models import ArticleFields, Signature
+        >>> p = Profile("a", None, None, ArticleFields("a"), Signature("a", b"", 0), (("leeds", 1.0),))
+        >>> usable_term_keys(p, BlockingConfig(), {"term:leeds": 900})
+        []
+    """
+    keys = []
+    over = []
+    for term, _ in profile.terms:
+        if counts.get(_TERM_PREFIX + term, 0) <= config.max_term_postings:
+            keys.append(term)
+        else:
+            over.append(term)
+    if over and config.term_window_days and profile.published is not None:
+        hashes = np.array([_hash32(t) for t in over], dtype=np.uint32)
+        days = np.full(len(over), profile.published.toordinal(), dtype=np.int64)
+        windows = _window_keys(hashes, days, 2 * config.term_window_days)
+        for term, row in zip(over, windows.tolist(), strict=True):
+            keys += [
+                f"{term}@{k:08x}"
+                for k in row
+                if counts.get(f"{_WINDOW_PREFIX}{k:08x}", 0) <= config.max_window_postings
+            ]
+    return keys
+
+
 def block_counts(
     profiles: Iterable[Profile], config: BlockingConfig | None = None
 ) -> dict[str, int]:
     """Count how many articles carry each field key and each term (as ``"term:<term>"``).
 
     LSH buckets are counted too (as ``"band:<key>"``), but only those too large to use
-    (``max_bucket_size``): any band key missing from the counts is rare. These counts decide which
+    (``max_bucket_size``): any band key missing from the counts is rare; so are terms within date
+    windows (as ``"termwin:<key>"``, only those over ``max_window_postings``). These counts decide which
     keys, terms and buckets are too common to block on. `block_candidates` takes them
     from its own input; give a `CandidateIndex` the counts of a reference corpus to make its batches
     add up exactly to one batch run.
@@ -151,25 +224,53 @@ def block_counts(
     cfg = config or BlockingConfig()
     counts: Counter[str] = Counter()
     bands: list[np.ndarray] = []
+    windows: list[np.ndarray] = []
     chunk: list[Profile] = []
+
+    def flush() -> None:
+        bands.append(_profile_band_keys(chunk, cfg))
+        if cfg.term_window_days:
+            windows.append(_profile_window_keys(chunk, cfg))
+
     for profile in profiles:
         counts.update(field_keys(profile, cfg))
         counts.update(_TERM_PREFIX + term for term, _ in profile.terms)
         chunk.append(profile)
         if len(chunk) == CandidateIndex.CHUNK:
-            bands.append(_profile_band_keys(chunk, cfg))
+            flush()
             chunk = []
-    bands.append(_profile_band_keys(chunk, cfg))
-    # Only LSH buckets too large to use are counted: every other band key counts as rare.
-    keys, sizes = np.unique(np.concatenate(bands), return_counts=True)
-    over = sizes > cfg.max_bucket_size
-    counts.update(
-        {
-            f"{_BAND_PREFIX}{k:08x}": n
-            for k, n in zip(keys[over].tolist(), sizes[over].tolist(), strict=True)
-        }
-    )
+    flush()
+    # Only LSH buckets and term windows too large to use are counted: the others count as rare.
+    for prefix, found, cap in (
+        (_BAND_PREFIX, bands, cfg.max_bucket_size),
+        (_WINDOW_PREFIX, windows, cfg.max_window_postings),
+    ):
+        keys, sizes = np.unique(
+            np.concatenate([np.empty(0, np.uint32), *found]), return_counts=True
+        )
+        over = sizes > cap
+        counts.update(
+            {
+                f"{prefix}{k:08x}": n
+                for k, n in zip(keys[over].tolist(), sizes[over].tolist(), strict=True)
+            }
+        )
     return dict(counts)
+
+
+def _profile_window_keys(batch: Sequence[Profile], config: BlockingConfig) -> np.ndarray:
+    """The window keys of every term of every dated article in the batch (see `_window_keys`)."""
+    hashes, sizes = _term_hashes(batch)
+    days = np.repeat(_days_of(batch), sizes)
+    dated = days != _NO_DAY
+    keys: np.ndarray = _window_keys(hashes[dated], days[dated], 2 * config.term_window_days).ravel()
+    return keys
+
+
+def _days_of(batch: Sequence[Profile]) -> np.ndarray:
+    return np.array(
+        [p.published.toordinal() if p.published else _NO_DAY for p in batch], dtype=np.int32
+    )
 
 
 def _signature_rows(
@@ -199,8 +300,33 @@ def _profile_band_keys(batch: Sequence[Profile], config: BlockingConfig) -> np.n
     return keys
 
 
+@functools.lru_cache(maxsize=1 << 20)
 def _hash32(text: str) -> int:
     return int(xxhash.xxh32_intdigest(text.encode("utf-8")))
+
+
+def _term_hashes(batch: Sequence[Profile]) -> tuple[np.ndarray, np.ndarray]:
+    """The 32-bit hashes of every term of the batch, and how many terms each profile has."""
+    sizes = np.array([len(p.terms) for p in batch], dtype=np.int64)
+    hashes = np.fromiter(
+        (_hash32(t) for p in batch for t, _ in p.terms), dtype=np.uint32, count=int(sizes.sum())
+    )
+    return hashes, sizes
+
+
+def _window_keys(terms: np.ndarray, days: np.ndarray, width: int) -> np.ndarray:
+    """32-bit keys of each term within its article's two overlapping date windows, ``(n, 2)``.
+
+    Two grids offset by half a window, so two articles at most ``width // 2`` days apart always
+    share a window of one of them (as for the field keys' windows).
+    """
+    w = max(width, 1)
+    day = days.astype(np.int64)
+    window = np.stack([day // w * 2, (day + w // 2) // w * 2 + 1], axis=1).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        mixed = (terms.astype(np.uint64)[:, None] << np.uint64(32)) | (window & _M32)
+        keys: np.ndarray = (fmix64(mixed) >> np.uint64(32)).astype(np.uint32)
+    return keys
 
 
 def _band_keys(matrix: np.ndarray, bands: int, rows: int) -> np.ndarray:
@@ -303,7 +429,7 @@ def _runs_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[left], order[right]
 
 
-RULES = ("agency", "lsh", "name", "place", "reference", "terms", "terms_date")
+RULES = ("agency", "lsh", "name", "place", "reference", "terms", "terms_date", "terms_window")
 """Every blocking rule, in the order of their bits in a rule mask (`Candidates.rules`)."""
 
 _RULE_BIT = {rule: np.uint8(1 << i) for i, rule in enumerate(RULES)}
@@ -386,6 +512,46 @@ class _Growing:
         return self.data[: self.size]
 
 
+def _sum_by_pair(codes: np.ndarray, products: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair code once, with the sum of its products (added in order of value: exact, stable)."""
+    if codes.size == 0:
+        return codes.astype(np.uint64), np.empty(0, dtype=np.float64)
+    order = np.lexsort((products, codes))
+    codes, ordered = codes[order], products[order].astype(np.float64)
+    first = np.ones(codes.size, dtype=bool)
+    first[1:] = codes[1:] != codes[:-1]
+    return codes[first], np.add.reduceat(ordered, np.flatnonzero(first))
+
+
+def _day_gaps(days: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Days between the two articles of each pair code (a huge gap when either date is unknown)."""
+    day_x = days[(codes >> np.uint64(32)).astype(np.int64)].astype(np.int64)
+    day_y = days[(codes & _M32).astype(np.int64)].astype(np.int64)
+    gap: np.ndarray = np.abs(day_x - day_y)
+    gap[(day_x == _NO_DAY) | (day_y == _NO_DAY)] = np.iinfo(np.int64).max
+    return gap
+
+
+def _term_matches(
+    postings: _Segments, keys: np.ndarray, docs: np.ndarray, w: np.ndarray, terms: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Query postings with a chunk's keys and the chunk with itself, then post the chunk.
+
+    Returns:
+        Per match: the pair code, the product of the two weights, and the term's hash.
+    """
+    query, stored, stored_w = postings.lookup(keys)
+    left, right = _runs_pairs(keys)
+    old_w = stored_w.astype(np.float32) if stored_w is not None else np.empty(0, np.float32)
+    x = np.concatenate([docs[query], docs[left]])
+    y = np.concatenate([stored.astype(np.int64), docs[right]])
+    products = np.concatenate([w[query] * old_w, w[left] * w[right]])
+    found = np.concatenate([terms[query], terms[left]])
+    postings.add(keys, docs, w)
+    keep = x != y
+    return _pair_codes(x[keep], y[keep]), products[keep], found[keep]
+
+
 class CandidateIndex:
     """A streaming candidate index: `add` queries a batch against everything indexed, then inserts it.
 
@@ -421,10 +587,12 @@ class CandidateIndex:
         # term's hash; buckets: the band key itself), no Python object per key.
         self._term_counts = _HashCounts()
         self._band_counts = _HashCounts()
+        self._window_counts = _HashCounts()
         if counts is not None:
             for prefix, found, read in (
                 (_TERM_PREFIX, self._term_counts, _hash32),
                 (_BAND_PREFIX, self._band_counts, lambda key: int(key, 16)),
+                (_WINDOW_PREFIX, self._window_counts, lambda key: int(key, 16)),
             ):
                 pairs = [
                     (read(k[len(prefix) :]), n) for k, n in counts.items() if k.startswith(prefix)
@@ -441,6 +609,8 @@ class CandidateIndex:
         self._has_sig = _Growing(np.bool_)
         self._bands: _Segments = _Segments()
         self._postings: _Segments = _Segments(np.float16)
+        # Terms too common for the term index, posted within their date windows (term_window_days).
+        self._window_postings: _Segments = _Segments(np.float16)
         self._blocks: dict[str, list[int]] = defaultdict(list)
         # Positions of discarded articles (`discard`): no pair naming one is returned.
         self._dead: set[int] = set()
@@ -463,6 +633,7 @@ class CandidateIndex:
             "lsh_bands": self._bands.nbytes,
             "sketches": sketch + self._has_sig.data.nbytes,
             "term_postings": self._postings.nbytes,
+            "term_window_postings": self._window_postings.nbytes,
             "dates": self._days.data.nbytes,
             "ids": ids,
             "field_blocks": blocks,
@@ -537,14 +708,10 @@ class CandidateIndex:
         if self._fixed_counts is None:
             for profile_keys in keys:
                 self._live_counts.update(profile_keys)
-        days = np.array(
-            [p.published.toordinal() if p.published else _NO_DAY for p in batch], dtype=np.int32
-        )
-        self._days.extend(days)
+        self._days.extend(_days_of(batch))
         rules: dict[str, np.ndarray] = {}
         rules["lsh"] = self._add_lsh(batch, base)
-        terms, terms_date = self._add_terms(batch, base)
-        rules["terms"], rules["terms_date"] = terms, terms_date
+        rules["terms"], rules["terms_date"], rules["terms_window"] = self._add_terms(batch, base)
         for rule, pairs in self._add_fields(keys, base).items():
             found = np.array(pairs, dtype=np.int64).reshape(-1, 2)
             rules[rule] = _pair_codes(found[:, 0], found[:, 1])
@@ -605,56 +772,75 @@ class CandidateIndex:
         verified: np.ndarray = codes[keep]
         return verified
 
-    def _add_terms(self, batch: list[Profile], base: int) -> tuple[np.ndarray, np.ndarray]:
+    def _add_terms(
+        self, batch: list[Profile], base: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs of the ``terms``, ``terms_date`` and ``terms_window`` rules."""
         cfg = self.config
         empty = np.empty(0, dtype=np.uint64)
-        sizes = [len(p.terms) for p in batch]
-        if not sum(sizes):
-            return empty, empty
-        all_keys = np.fromiter(
-            (_hash32(t) for p in batch for t, _ in p.terms), dtype=np.uint32, count=sum(sizes)
-        )
+        all_keys, sizes = _term_hashes(batch)
+        if not all_keys.size:
+            return empty, empty, empty
         all_docs = np.repeat(np.arange(base, base + len(batch), dtype=np.int64), sizes)
-        all_w = np.fromiter(
-            (w for p in batch for _, w in p.terms), dtype=np.float32, count=sum(sizes)
+        # Stored as float16; compute with the stored value so batch and stream see the same weight.
+        all_w = (
+            np.fromiter((w for p in batch for _, w in p.terms), dtype=np.float32, count=sizes.sum())
+            .astype(np.float16)
+            .astype(np.float32)
         )
         if self._fixed_counts is None:
             self._term_counts.add(all_keys)
         usable = self._term_counts.of(all_keys) <= cfg.max_term_postings
-        keys, doc_arr = all_keys[usable], all_docs[usable]
-        # Stored as float16; compute with the stored value so batch and stream see the same weight.
-        w = all_w[usable].astype(np.float16).astype(np.float32)
-        if keys.size == 0:
-            return empty, empty
-        query, stored, stored_w = self._postings.lookup(keys)
-        left, right = _runs_pairs(keys)
-        old_w = stored_w.astype(np.float32) if stored_w is not None else np.empty(0, np.float32)
-        codes = np.concatenate(
-            [
-                _pair_codes(doc_arr[query], stored.astype(np.int64)),
-                _pair_codes(doc_arr[left], doc_arr[right]),
-            ]
+        codes, products, _terms = _term_matches(
+            self._postings, all_keys[usable], all_docs[usable], all_w[usable], all_keys[usable]
         )
-        products = np.concatenate([w[query] * old_w, w[left] * w[right]])
-        self._postings.add(keys, doc_arr, w)
-        if codes.size == 0:
-            return empty, empty
+        near_codes = near_products = np.empty(0, dtype=np.float64)
+        if cfg.term_window_days:
+            near_codes, near_products = self._window_matches(all_keys, all_docs, all_w, usable)
         # Sum each pair's products in a fixed order (by value), so batch and stream agree to the bit.
-        order = np.lexsort((products, codes))
-        codes, products = codes[order], products[order].astype(np.float64)
-        first = np.ones(codes.size, dtype=bool)
-        first[1:] = codes[1:] != codes[:-1]
-        unique = codes[first]
-        cosine = np.add.reduceat(products, np.flatnonzero(first))
+        unique, cosine = _sum_by_pair(codes, products)
         days = self._days.view
-        day_x = days[(unique >> np.uint64(32)).astype(np.int64)].astype(np.int64)
-        day_y = days[(unique & _M32).astype(np.int64)].astype(np.int64)
-        dated = (day_x != _NO_DAY) & (day_y != _NO_DAY)
-        near = dated & (np.abs(day_x - day_y) <= cfg.term_date_days)
         # Weights are stored as float16; the tolerance keeps a pair at the threshold on its side.
-        global_hits = unique[cosine >= cfg.term_threshold - 1e-3]
-        date_hits = unique[near & (cosine >= cfg.term_date_threshold - 1e-3)]
-        return global_hits, date_hits
+        tolerance = 1e-3
+        gap = _day_gaps(days, unique)
+        global_hits = unique[cosine >= cfg.term_threshold - tolerance]
+        date_hits = unique[
+            (gap <= cfg.term_date_days) & (cosine >= cfg.term_date_threshold - tolerance)
+        ]
+        window_hits = empty
+        if cfg.term_window_days:
+            # The terms_window cosine also counts the terms rare only within the pair's window.
+            both, local = _sum_by_pair(
+                np.concatenate([codes, near_codes]), np.concatenate([products, near_products])
+            )
+            near = _day_gaps(days, both) <= cfg.term_window_days
+            window_hits = both[near & (local >= cfg.term_window_threshold - tolerance)]
+        return global_hits, date_hits, window_hits
+
+    def _window_matches(
+        self, keys: np.ndarray, docs: np.ndarray, w: np.ndarray, usable: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Matches on terms left out of the term index, within date windows where they are rare.
+
+        Windows are ``2 * term_window_days`` wide on two offset grids, so two articles published at
+        most ``term_window_days`` apart share at least one; a term shared in both grids counts once.
+        """
+        cfg = self.config
+        days = self._days.view[docs]
+        dated = days != _NO_DAY
+        windows = _window_keys(keys, days, 2 * cfg.term_window_days)
+        if self._fixed_counts is None:
+            self._window_counts.add(windows[dated].ravel())
+        rare = self._window_counts.of(windows.ravel()).reshape(-1, 2) <= cfg.max_window_postings
+        rows, grid = np.nonzero((~usable & dated)[:, None] & rare)
+        codes, products, terms = _term_matches(
+            self._window_postings, windows[rows, grid], docs[rows], w[rows], keys[rows]
+        )
+        order = np.lexsort((terms, codes))
+        codes, terms = codes[order], terms[order]
+        first = np.ones(codes.size, dtype=bool)
+        first[1:] = (codes[1:] != codes[:-1]) | (terms[1:] != terms[:-1])
+        return codes[first], products[order][first]
 
     # ------------------------------------------------------------------ tombstones and persistence
 
@@ -815,10 +1001,11 @@ class CandidateIndex:
         for offset, profile_keys in enumerate(keys):
             doc = base + offset
             for key in profile_keys:
-                if self._count(key) > self.config.max_block_size:
+                if self._count(key) > _field_cap(key, self.config):
                     continue
+                rule = key.split(":", 1)[0]
                 members = self._blocks[key]
-                pairs[key.split(":", 1)[0]].extend((other, doc) for other in members)
+                pairs[rule].extend((other, doc) for other in members)
                 members.append(doc)
         return pairs
 

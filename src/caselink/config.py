@@ -207,7 +207,18 @@ class BlockingConfig(_Section):
             cosine reaches this lower value.
         term_date_days: the publication-date distance of the ``terms_date`` rule.
         max_term_postings: terms carried by more articles than this are left out of the term index.
+        term_window_days: the ``terms_window`` rule pairs articles published at most this many
+            days apart (0 switches it off) whose cosine reaches ``term_window_threshold``, counting
+            also the terms too common for the term index that are rare within the pair's date
+            window: a story's surname, town or force is common over years of news and rare within
+            days, which is what keeps recall as a corpus grows.
+        term_window_threshold: the cosine of the ``terms_window`` rule.
+        max_window_postings: a term counts as rare within a date window when carried by at most
+            this many articles there.
         max_block_size: field keys carried by more articles than this are not used for blocking.
+        max_name_block_size: ...except name and reference keys, which may be carried by this many
+            articles: a full name or a reference number is specific, and a large case's articles
+            all carry it.
         max_bucket_size: LSH buckets (band keys) shared by more articles than this are not used:
             they hold stock text, and their pairs grow with the square of their size.
         date_window_days: agency keys pair articles published within about this many days.
@@ -221,7 +232,11 @@ class BlockingConfig(_Section):
     term_date_threshold: float = _setting(0.01, gt=0.0, le=1.0)
     term_date_days: int = _setting(7, ge=0)
     max_term_postings: int = _setting(500, ge=2)
+    term_window_days: int = _setting(7, ge=0)
+    term_window_threshold: float = _setting(0.3, gt=0.0, le=1.0)
+    max_window_postings: int = _setting(500, ge=2)
     max_block_size: int = _setting(20, ge=2)
+    max_name_block_size: int = _setting(300, ge=2)
     max_bucket_size: int = _setting(100, ge=2)
     date_window_days: int = _setting(62, ge=0)
     place_window_days: int = _setting(7, ge=0)

@@ -43,6 +43,10 @@ What is stored, and why (the store stays near 4 KB per article, text included):
   has other parts rebuilds it from the stored profiles once;
 * cases, aliases, history and rejects as rows.
 
+Opening a store written by an older schema migrates it in place (version 1 kept every pair and every
+blocking key as a row). Stored pairs keep the scores they were stored with: a newer caselink whose
+blocking or scoring differs pairs and scores new articles its way, and does not re-score old pairs.
+
 Stable ids (the lineage rules):
 
 * A case's *anchor* is its oldest article: the one ingested first (within a batch, the smallest id).

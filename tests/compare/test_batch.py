@@ -115,3 +115,28 @@ def test_people_sharing_nobody_while_both_name_victims_is_its_own_level() -> Non
     matrix = compare_batch(table, ia, ib, [comparison])
     for k, (i, j) in enumerate(zip(ia.tolist(), ib.tolist(), strict=True)):
         assert matrix.levels[k, 0] == comparison(ps[i], ps[j]).level
+
+
+def test_publication_gap_counts_only_when_an_article_does_not_date_the_event() -> None:
+    """The publication gap stands in for the event gap; with both event dates known it is Null."""
+    import datetime as dt
+
+    from caselink.compare.dates import published_comparison
+    from caselink.models import ArticleFields, Mention, Profile, Signature
+
+    def p(aid: str, day: int, event: str | None) -> Profile:
+        dates = [Mention(event, event, 0, 10, None)] if event else []
+        fields = ArticleFields(aid, event_dates=dates)
+        return Profile(aid, dt.date(2024, 5, day), None, fields, Signature(aid, b"", 0))
+
+    comparison = published_comparison()
+    dated_a, dated_b = p("a", 2, "2024-05-01"), p("b", 3, "2024-05-01")
+    undated = p("c", 3, None)
+    assert comparison(dated_a, dated_b).level == -1
+    assert comparison(dated_a, undated).level == 0
+    assert comparison(undated, p("d", 20, None)).label == "within 60 days"
+    ps = [dated_a, dated_b, undated, p("d", 20, None)]
+    ia, ib = np.triu_indices(len(ps), k=1)
+    matrix = compare_batch(encode(ps), ia, ib, [comparison])
+    for k, (i, j) in enumerate(zip(ia.tolist(), ib.tolist(), strict=True)):
+        assert matrix.levels[k, 0] == comparison(ps[i], ps[j]).level
