@@ -32,6 +32,7 @@ import datetime as dt
 import json
 import os
 import random
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -39,7 +40,7 @@ from pathlib import Path
 
 from caselink import Config, resolve
 from caselink.ingest import read_records
-from caselink.pipeline import fit_state
+from caselink.pipeline import FittedState, fit_state
 from caselink.store import CaseStore
 
 FIRST = [
@@ -400,6 +401,18 @@ def _time_batches(
     }
 
 
+def _state(
+    args: argparse.Namespace, config: Config
+) -> tuple[FittedState | None, dict[str, object]]:
+    """The store's state, fitted on the first ``--state-from`` articles (``None``: the first batch)."""
+    fit_on = max(args.sizes) if args.state_from is None else args.state_from
+    if not fit_on:
+        return None, {"fitted_on": "first batch"}
+    t = time.perf_counter()
+    state = fit_state(read_records(_take(stream(), fit_on)).articles, config)
+    return state, {"fitted_on": fit_on, "seconds": round(time.perf_counter() - t, 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -434,14 +447,7 @@ def main() -> None:
     }
     per_size: list[dict[str, object]] = []
     config = Config(workers=args.workers, progress=False)
-    fit_on = max(args.sizes) if args.state_from is None else args.state_from
-    state = None
-    if fit_on:
-        t = time.perf_counter()
-        state = fit_state(read_records(_take(stream(), fit_on)).articles, config)
-        results["state"] = {"fitted_on": fit_on, "seconds": round(time.perf_counter() - t, 3)}
-    else:
-        results["state"] = {"fitted_on": "first batch"}
+    state, results["state"] = _state(args, config)
     build_seconds = 0.0
     with CaseStore.open(path, config, state=state) as store:
         for size in sorted(args.sizes):
@@ -467,6 +473,8 @@ def main() -> None:
                 )
                 corpus += batch
             per_size.append(_time_batches(store, feed, corpus, size, args))
+            # Each size as it is measured (stderr), so a long run shows its figures early.
+            print(json.dumps(per_size[-1]), file=sys.stderr, flush=True)
         results["build_articles_per_s"] = round(len(corpus) / build_seconds, 1)
     results["per_size"] = per_size
     first, last = per_size[0], per_size[-1]

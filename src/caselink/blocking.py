@@ -513,11 +513,23 @@ class _Growing:
 
 
 def _sum_by_pair(codes: np.ndarray, products: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each pair code once, with the sum of its products (added in order of value: exact, stable)."""
+    """Each pair code once, with the sum of its products (exact, so the same in any order).
+
+    Every product is of two float16 weights: exact in float32 and a multiple of ``2**-48``; and the
+    products of one pair (non-negative, L2-normalised vectors) add up to at most about 1, so float64
+    holds every partial sum exactly and the order of addition cannot matter. Should that ever fail
+    (a negative product or a sum of 16 or more), the products are added in order of value instead,
+    which is stable too.
+    """
     if codes.size == 0:
         return codes.astype(np.uint64), np.empty(0, dtype=np.float64)
+    unique, inverse = np.unique(codes, return_inverse=True)
+    wide = products.astype(np.float64)
+    sums: np.ndarray = np.bincount(inverse.ravel(), weights=wide, minlength=unique.size)
+    if wide.min() >= 0.0 and sums.max() < 16.0:
+        return unique, sums
     order = np.lexsort((products, codes))
-    codes, ordered = codes[order], products[order].astype(np.float64)
+    codes, ordered = codes[order], wide[order]
     first = np.ones(codes.size, dtype=bool)
     first[1:] = codes[1:] != codes[:-1]
     return codes[first], np.add.reduceat(ordered, np.flatnonzero(first))

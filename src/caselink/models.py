@@ -1039,6 +1039,17 @@ class ScoredPairs(Sequence[ScoredPair]):
                 return None
         return at
 
+    def take(
+        self, positions: Sequence[int] | NDArray[np.int64], *, details: bool | None = None
+    ) -> list[ScoredPair]:
+        """The pairs at ``positions`` of `candidates`, built together (one scoring pass for all).
+
+        Args:
+            positions: positions in `candidates` (as `position` returns them).
+            details: ``True`` to attach the values behind every level (see `ContributionSource`).
+        """
+        return self._build(np.asarray(positions, dtype=np.int64), details=details)
+
     def find(self, a: ArticleId, b: ArticleId, *, details: bool | None = None) -> ScoredPair | None:
         """The scored pair of ``a`` and ``b`` (either order), or ``None`` when it is not held.
 

@@ -1552,12 +1552,8 @@ class CaseStore:
             columns, row = _columns(x, y, {p: q.article_id for p, q in fresh.profiles.items()})
             by_id = {q.article_id: q for q in fresh.profiles.values()}
             scored = score_columns(columns, by_id, state, self.config)
-            ids = columns.ids
-            for k, at in zip(wanted, row.tolist(), strict=True):
-                a, b = ids[int(columns.a[at])], ids[int(columns.b[at])]
-                found = scored.find(a, b, details=True)
-                assert found is not None  # every chosen pair was just scored
-                explained[k] = found
+            pairs = scored.take(row, details=True)
+            explained = dict(zip(wanted, pairs, strict=True))
         probability = fresh.probability
         for event in events:
             event.detail["reasons"] = [
