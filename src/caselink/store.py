@@ -1083,6 +1083,33 @@ class CaseStore:
         found.update(loaded)
         return found
 
+    def _fields_at(self, positions: Iterable[int]) -> dict[ArticleId, ArticleFields]:
+        """The fields of live positions (all clustering reads), from the cache or the file.
+
+        Only the fields are decoded for positions not cached (no term vector or signature), and
+        they are not cached: a re-clustered region can be far larger than the cache.
+        """
+        work = self._work
+        assert work is not None
+        found: dict[ArticleId, ArticleFields] = {}
+        missing: list[int] = []
+        for pos in positions:
+            cached = work.profiles.get(pos)
+            if cached is None:
+                missing.append(work.seq[pos])
+            else:
+                found[cached.article_id] = cached.fields
+        for chunk in _chunks(sorted(missing)):
+            for aid, blob in self._db.execute(
+                "SELECT a.id, p.fields FROM articles a JOIN profiles p ON p.seq = a.seq "
+                f"WHERE a.seq IN ({_marks(chunk)})",
+                tuple(chunk),
+            ):
+                data = _unpack(blob)
+                data.pop("_terms", None)
+                found[aid] = _fields_from_json(aid, data)[0]
+        return found
+
     # ------------------------------------------------------------------ adding
 
     def add(
@@ -1390,18 +1417,20 @@ class CaseStore:
         """Every pair inside ``region``: the stored rows of its older positions, and this add's."""
         xs, ys, ws, fs = [], [], [], []
         older = region[region < fresh.start].tolist()
+        member = np.zeros(int(max(region.max(initial=-1), fresh.y.max(initial=-1))) + 1, dtype=bool)
+        member[region] = True
         for chunk in _chunks(older):
             for pos, blob in self._db.execute(
                 f"SELECT pos, data FROM pairs WHERE pos IN ({_marks(chunk)})", tuple(chunk)
             ):
                 partners, weights, flags = _unpack_pairs(blob)
-                inside = np.isin(partners, region)
+                inside = member[partners]
                 xs.append(partners[inside])
                 ys.append(np.full(int(inside.sum()), pos, dtype=np.int64))
                 ws.append(weights[inside])
                 if flags is not None:
                     fs.append(flags[inside])
-        inside = np.isin(fresh.x, region) & np.isin(fresh.y, region)
+        inside = member[fresh.x] & member[fresh.y]
         xs.append(fresh.x[inside])
         ys.append(fresh.y[inside])
         ws.append(fresh.weight[inside])
@@ -1435,12 +1464,11 @@ class CaseStore:
         pairs = ScoredPairs(columns, in_columns, pair_probabilities(in_columns), source)
         ids = sorted(work.article[p] for p in region.tolist())
         position = {work.article[p]: p for p in region.tolist()}
-        found = self._profiles_at(region.tolist())
         incidents = cluster_articles(
             ids,
             pairs,
             self.config.cluster,
-            fields={work.article[p]: q.fields for p, q in found.items()},
+            fields=self._fields_at(region.tolist()),
             shift=state.density_shift,
             workers=self._workers,
         ).incidents
