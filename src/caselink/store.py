@@ -29,7 +29,8 @@ add incremental and equal to ``resolve(corpus, state=store.state)``:
    `caselink.cluster.cluster_articles` on every stored pair among them. Main's clustering decides
    each link component on its own, so nothing else can change.
 
-What is stored, and why (the store stays near 4 KB per article, text included):
+What is stored, and why (about 5 KB per article of 2 KB text, text included; see
+`benchmarks/bench_store.py`):
 
 * each article's text (zlib), its fields and term vector (zlib JSON) and its MinHash signature:
   later adds compare new articles with it, and `CaseStore.case` builds the full record from them;
