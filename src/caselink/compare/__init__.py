@@ -93,6 +93,7 @@ def default_comparisons(config: CompareConfig | None = None) -> tuple[Comparison
         count_comparison("injured"),
         source_comparison(),
         ages_comparison(),
+        set_comparison("street", "streets", "street", title=True),
     )
 
 

@@ -276,6 +276,7 @@ SET_FIELDS: Mapping[str, Callable[[Profile], Sequence[str]]] = {
     "regions": regions,
     "references": lambda p: p.fields.norms("references"),
     "ages": lambda p: p.fields.norms("ages"),
+    "streets": lambda p: p.fields.norms("streets"),
 }
 """The multi-valued string fields the batch comparators read, and how each is taken from a profile."""
 

@@ -1,14 +1,14 @@
-"""Fit the weights of the ``ages`` comparison on the TRAIN files, given every other comparison.
+"""Fit the weights of one comparison on the TRAIN files, given every other comparison.
 
-The shipped models were calibrated before the ``ages`` comparison existed. Rather than refit them
-(which moves every other weight), this fits only the new levels: a logistic regression of the
-labels of the training candidate pairs on the shipped model's match weight *without* ages as a
-fixed offset, one intercept per file (each corpus has its own candidate match rate) and one
-coefficient per ages level (Null is 0). The coefficients, in bits, are what the shipped models'
-ages m/u encode (``scale * log2(m / u)``), so the ages weights are conditional on the other
-comparisons, which also see the people the ages belong to.
+The shipped models were calibrated before the ``ages`` and ``street`` comparisons existed. Rather
+than refit them (which moves every other weight), this fits only the new comparison's levels: a
+logistic regression of the labels of the training candidate pairs on the shipped model's match
+weight *without* that comparison as a fixed offset, one intercept per file (each corpus has its own
+candidate match rate) and one coefficient per level (Null is 0). The coefficients, in bits, are
+what the shipped models' m/u for the comparison encode (``scale * log2(m / u)``), so its weights
+are conditional on the other comparisons (ages overlap with people, streets with places).
 
-    python benchmarks/fit_ages.py ../shared/data/gvc/train.jsonl \\
+    python benchmarks/fit_comparison.py ages ../shared/data/gvc/train.jsonl \\
         ../data-splits/gva_pool_train.jsonl ../shared/data/ecbplus/train.jsonl
 
 Prints JSON: the pooled fit and one fit per file (files that never reach a level give large,
@@ -31,8 +31,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _scoring_data import load
 from caselink.config import Config
 from caselink.score import default_model, score_matrix
-
-_NAME = "ages"
 
 
 def _fit(
@@ -63,6 +61,7 @@ def _fit(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("comparison", help="the comparison's name, e.g. ages")
     parser.add_argument("files", nargs="+", type=Path, help="labelled TRAIN files (JSONL)")
     args = parser.parse_args(argv)
     config = Config()
@@ -80,15 +79,16 @@ def main(argv: list[str] | None = None) -> int:
             references=data["references"],
             config=config.score,
         )
-        column = list(cand.names).index(_NAME)
+        column = list(cand.names).index(args.comparison)
         without = scored.match_weight - scored.weights[:, column]
         offsets.append(without * math.log(2))
         levels.append(cand.levels[:, column].astype(np.int64))
         groups.append(np.full(len(without), number, dtype=np.int64))
         labels.append(data["is_match"].astype(np.float64))
-        names = data["level_labels"][_NAME]
+        names = data["level_labels"][args.comparison]
     n = len(names)
     result: dict[str, object] = {
+        "comparison": args.comparison,
         "levels": list(names),
         "pooled_bits": _fit(
             np.concatenate(offsets),
