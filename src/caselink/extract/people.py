@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from caselink.extract._gazetteer import STATE_NAMES, key, towns
 from caselink.extract._text import lowered, skipping
@@ -697,7 +699,7 @@ def _body_start(text: str, article: Article) -> int:
     return 0
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def _is_name_token(token: str) -> bool:
     bare = token.rstrip(".").lower().replace("’", "'")
     if bare in _STOP or bare.removesuffix("'s") in _STOP:
@@ -705,10 +707,15 @@ def _is_name_token(token: str) -> bool:
     return not (token.isupper() and len(token.rstrip(".")) > 1)
 
 
-def _norm(tokens: list[str]) -> str:
-    words = (t.rstrip(".").lower().replace("’", "'") for t in tokens)
-    words = (w[:-2] if w.endswith("'s") else w for w in words)
-    return " ".join(w for w in words if len(w) > 1 and w not in _SUFFIX)
+def _norm(tokens: Sequence[str]) -> str:
+    words = []
+    for token in tokens:
+        word = token.rstrip(".").lower().replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if len(word) > 1 and word not in _SUFFIX:
+            words.append(word)
+    return " ".join(words)
 
 
 def _role(text: str, start: int, end: int) -> str | None:
@@ -734,42 +741,89 @@ def _rank_size(words: list[str], i: int) -> int:
     return 0
 
 
-def _segments(text: str, begin: int) -> list[tuple[list[tuple[str, int]], str | None, int]]:
-    """Name-like segments of capitalised runs: (tokens with offsets, rank before, run start)."""
-    out = []
+class _Segment(NamedTuple):
+    """A name-like segment of one capitalised run, its offsets relative to the run's start.
+
+    ``words`` are the segment's tokens without trailing suffixes ("Jr."), ``offsets`` where each
+    starts; ``end`` is where the name ends (a last abbreviation's dot left out).
+    """
+
+    rank: str | None
+    words: tuple[str, ...]
+    offsets: tuple[int, ...]
+    end: int
+    norm: str
+
+
+@functools.lru_cache(maxsize=65536)
+def _run_segments(value: str) -> tuple[_Segment, ...]:
+    """The name-like segments of the capitalised run ``value`` (offsets relative to its start).
+
+    A pure function of the run's text, so it is worked out once per distinct run: names,
+    headline words and institution names recur across a corpus.
+    """
+    words = value.split(" ")
+    offsets = [0]
+    for word in words[:-1]:
+        offsets.append(offsets[-1] + len(word) + 1)
+    raw: list[tuple[list[tuple[str, int]], str | None]] = []
+    current: list[tuple[str, int]] = []
+    rank: str | None = None
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        # A rank of one to three words ends the segment before it and opens the next one.
+        size = _rank_size(words, i) if word.rstrip(".") in _RANK_FIRST else 0
+        if size:
+            if current:
+                raw.append((current, rank))
+            current, rank = [], " ".join(words[i : i + size]).rstrip(".")
+            i += size
+            continue
+        if _is_name_token(word):
+            current.append((word, offsets[i]))
+        else:
+            # Words before "Lane", "Hospital", "Township" name the street or the place.
+            if current and word.rstrip(".").lower() not in _DESIGNATORS:
+                raw.append((current, rank))
+            current, rank = [], None
+        i += 1
+    if current:
+        raw.append((current, rank))
+    return tuple(segment for tokens, rank in raw if (segment := _segment(tokens, rank)) is not None)
+
+
+def _segment(tokens: list[tuple[str, int]], rank: str | None) -> _Segment | None:
+    """The would-be name of ``tokens`` (trailing suffixes dropped), if any is left."""
+    names = [t for t, _ in tokens]
+    while names and names[-1].rstrip(".").lower() in _SUFFIX:
+        names.pop()
+    if not names or len(names) > 4:
+        return None
+    last_token, last_offset = tokens[len(names) - 1]
+    if last_token.endswith(".") and len(last_token) == 2:
+        return None  # ends with an initial: a sentence split, not a name
+    norm = _norm(names)
+    if not norm:
+        return None
+    return _Segment(
+        rank,
+        tuple(names),
+        tuple(at for _, at in tokens[: len(names)]),
+        last_offset + len(last_token.rstrip(".")),
+        norm,
+    )
+
+
+def _segments(text: str, begin: int) -> Iterator[tuple[_Segment, int]]:
+    """Name-like segments of the capitalised runs of ``text``: (segment, run start)."""
     for run in _RUN.finditer(text, begin):
         value = run.group(0)
         if " " not in value:
             continue  # one capitalised word is never a name with a rank or a full name
         run_start = run.start()
-        words = value.split(" ")
-        offsets = [run_start]
-        for word in words[:-1]:
-            offsets.append(offsets[-1] + len(word) + 1)
-        current: list[tuple[str, int]] = []
-        rank: str | None = None
-        i, n = 0, len(words)
-        while i < n:
-            word = words[i]
-            # A rank of one to three words ends the segment before it and opens the next one.
-            size = _rank_size(words, i) if word.rstrip(".") in _RANK_FIRST else 0
-            if size:
-                if current:
-                    out.append((current, rank, run_start))
-                current, rank = [], " ".join(words[i : i + size]).rstrip(".")
-                i += size
-                continue
-            if _is_name_token(word):
-                current.append((word, offsets[i]))
-            else:
-                # Words before "Lane", "Hospital", "Township" name the street or the place.
-                if current and word.rstrip(".").lower() not in _DESIGNATORS:
-                    out.append((current, rank, run_start))
-                current, rank = [], None
-            i += 1
-        if current:
-            out.append((current, rank, run_start))
-    return out
+        for segment in _run_segments(value):
+            yield segment, run_start
 
 
 @functools.lru_cache(maxsize=1)
@@ -780,12 +834,13 @@ def _big_places() -> frozenset[str]:
     return frozenset(big)
 
 
-def _place_like(words: list[str]) -> bool:
+@functools.lru_cache(maxsize=65536)
+def _place_like(names: tuple[str, ...]) -> bool:
     """Whether a would-be name is a place or holds a large two-word place ("Fort Wayne X").
 
     A possessive counts as its place ("San Diego's").
     """
-    words = [*words[:-1], words[-1].removesuffix("'s").removesuffix("’s")]
+    words = [*names[:-1], names[-1].removesuffix("'s").removesuffix("’s")]
     if key(" ".join(words)) in towns():
         return True
     big = _big_places()
@@ -842,21 +897,13 @@ def _person_end(text: str, start: int, end: int, last: tuple[str, int]) -> int |
 def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
     low = lowered(text)
     out = []
-    for tokens, run_rank, _run_start in _segments(text, 0):
-        rank = run_rank
-        words = [t for t, _ in tokens]
-        while words and words[-1].rstrip(".").lower() in _SUFFIX:
-            words.pop()
-        if not words or len(words) > 4:
-            continue
-        start = tokens[0][1]
-        last_token, last_offset = tokens[len(words) - 1]
-        end = last_offset + len(last_token.rstrip("."))
-        if last_token.endswith(".") and len(last_token) == 2:
-            continue  # ends with an initial: a sentence split, not a name
-        norm = _norm(words)
-        if not norm:
-            continue
+    for segment, run_start in _segments(text, 0):
+        rank = segment.rank
+        words = segment.words
+        start = run_start + segment.offsets[0]
+        last_offset = run_start + segment.offsets[-1]
+        end = run_start + segment.end
+        norm = segment.norm
         if rank is None and text[max(0, start - 18) : start].rstrip(", ").endswith(_LOWER_RANKS):
             lower_rank = _LOWER_RANK.search(text, max(0, start - 40), start)
             if lower_rank:
@@ -864,14 +911,14 @@ def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
         if rank is not None and start < begin and len(words) > 2:
             # Title Case headline: "PC Jane Doe Testifies" names "Jane Doe".
             words = words[:2]
-            last_token, last_offset = tokens[1]
+            last_token, last_offset = words[1], run_start + segment.offsets[1]
             end = last_offset + len(last_token.rstrip("."))
             norm = _norm(words)
         if rank is not None:
             rank_start = text.rfind(rank, 0, start)
             out.append((Mention(text[rank_start:end], norm, rank_start, end, role=rank), True))
             continue
-        if start < begin or len(words) < 2 or len(norm.split()) < 2:
+        if start < begin or len(words) < 2 or norm.count(" ") < 1:
             continue
         if _place_like(words) or _is_credit(text, low, start, end):
             continue

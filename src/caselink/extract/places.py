@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -245,17 +246,43 @@ _COMMON = frozenset(
 def _country_hint(article: Article) -> str | None:
     for address in (article.url, article.source):
         if address:
-            host = urlsplit(address).hostname if "//" in address else address
-            tld = (host or "").rsplit(".", 1)[-1].lower()
+            tld = _tld(address)
             if tld in _TLD_COUNTRY:
                 return _TLD_COUNTRY[tld]
     return None
 
 
+def _host(address: str) -> str | None:
+    """The host name of a URL, or the address itself when it is no URL (a feed's host name)."""
+    if "//" not in address:
+        return address
+    if address.startswith(("https://", "http://")) and address.isprintable():
+        # Only the scheme and the network location decide the host: the articles of one
+        # outlet share it, so it is parsed once (tabs and newlines, which URL parsing drops
+        # anywhere, are no printable characters).
+        end = _NETLOC_END.search(address, address.index("//") + 2)
+        return _url_host(address[: end.start()] if end else address)
+    return urlsplit(address).hostname
+
+
+_NETLOC_END = re.compile(r"[/?#]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _url_host(address: str) -> str | None:
+    return urlsplit(address).hostname
+
+
+@functools.lru_cache(maxsize=4096)
+def _tld(address: str) -> str:
+    """The lower-case last label of an address's host ("uk" of "https://www.bbc.co.uk/...")."""
+    return (_host(address) or "").rsplit(".", 1)[-1].lower()
+
+
 def _host_state(article: Article) -> str | None:
     """The state of a large city or a state named in the outlet's host ("toledoblade.com")."""
     address = article.source or article.url or ""
-    host = (urlsplit(address).hostname if "//" in address else address) or ""
+    host = _host(address) or ""
     return _label_state(host.lower().removeprefix("www.").split(".")[0])
 
 
@@ -393,16 +420,17 @@ def _state_nicknames(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# A dateline's line opens with a capital letter, a space or a tab: only those lines are tried.
+_DATELINE_LINE = re.compile(r"\n[A-Z \t]")
+
+
 def _datelines(text: str) -> Iterator[re.Match[str]]:
     """Datelines at the start of a line ("BRISTOL, Conn. (AP) —")."""
-    at = 0
-    while at >= 0:
+    starts = (line.start() + 1 for line in _DATELINE_LINE.finditer(text))
+    for at in itertools.chain((0,), starts):
         match = _DATELINE_AT.match(text, at) or _TITLE_DATELINE_AT.match(text, at)
         if match:
             yield match
-        at = text.find("\n", at)
-        if at >= 0:
-            at += 1
 
 
 def name_words(people: Iterable[Mention]) -> frozenset[str]:
@@ -497,6 +525,41 @@ def _town_in_run(run: str, start: int, known: Callable[[str], bool]) -> tuple[st
         offset += len(words[0]) + 1
         words.pop(0)
     return None
+
+
+def _run_places(run: str, known: Callable[[str], bool]) -> tuple[tuple[str, int, str], ...]:
+    """The bare place names of one capitalised run: (name, offset in the run, lookup key).
+
+    Most runs are one capitalised word, kept when it is a known place. A longer run names the
+    place `_town_in_run` finds, or with "of" in it ("Fabriccio Patti of Las Vegas") the head's
+    and the tail's.
+    """
+    if " " not in run:
+        name = run.rstrip(".")
+        k = key(name)
+        return ((name, 0, k),) if known(k) and name.lower() not in _LEADING else ()
+    pieces = [(run, 0)]
+    if " of " in run and key(run) not in towns():
+        # "Fabriccio Patti of Las Vegas": the town is the tail after "of".
+        head, _, tail = run.rpartition(" of ")
+        pieces = [(head, 0), (tail, len(head) + 4)]
+    out = []
+    for piece, piece_start in pieces:
+        if " " not in piece:
+            name = piece.rstrip(".")
+            if name.lower() not in _LEADING and known(key(name)):
+                out.append((name, piece_start, key(name)))
+            continue
+        place = _town_in_run(piece, piece_start, known)
+        if place:
+            out.append((place[0], place[1], key(place[0])))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=65536)
+def _gazetteer_run_places(run: str) -> tuple[tuple[str, int, str], ...]:
+    """`_run_places` with the gazetteer's places known: a pure function of the run, cached."""
+    return _run_places(run, towns().__contains__)
 
 
 def _strip_leading(
@@ -725,31 +788,19 @@ def find_places(  # noqa: PLR0912, PLR0915
     datelines = [(m.group(1), m.start(1)) for m in _datelines(text)]
     bare: list[tuple[str, int, str]] = []
 
-    def known(k: str) -> bool:
-        return k in gazetteer or k in strong_keys
+    if all(k in gazetteer for k in strong_keys):
+        # Known places are the gazetteer's: each distinct run is read once per process.
+        read_run: Callable[[str], tuple[tuple[str, int, str], ...]] = _gazetteer_run_places
+    else:
+        # A town of a ``Town, State`` pair that the gazetteer does not know is known here too.
+        def read_run(run: str) -> tuple[tuple[str, int, str], ...]:
+            return _run_places(run, lambda k: k in gazetteer or k in strong_keys)
 
     for match in _RUN.finditer(text):
-        run, run_start = match.group(0), match.start()
-        if " " not in run:  # most runs: one capitalised word
-            name = run.rstrip(".")
-            k = key(name)
-            if (k in gazetteer or k in strong_keys) and name.lower() not in _LEADING:
-                bare.append((name, run_start, k))
-            continue
-        pieces = [(run, run_start)]
-        if " of " in run and key(run) not in gazetteer:
-            # "Fabriccio Patti of Las Vegas": the town is the tail after "of".
-            head, _, tail = run.rpartition(" of ")
-            pieces = [(head, run_start), (tail, run_start + len(head) + 4)]
-        for piece, piece_start in pieces:
-            if " " not in piece:
-                name = piece.rstrip(".")
-                if name.lower() not in _LEADING and known(key(name)):
-                    bare.append((name, piece_start, key(name)))
-                continue
-            place = _town_in_run(piece, piece_start, known)
-            if place:
-                bare.append((place[0], place[1], key(place[0])))
+        places = read_run(match.group(0))
+        if places:
+            run_start = match.start()
+            bare.extend((name, run_start + offset, k) for name, offset, k in places)
 
     # State context: every candidate votes for the states it can be in, so an ambiguous name
     # ("Woodlawn") is read in the state the rest of the article points at (Chicago -> Illinois),
