@@ -108,8 +108,7 @@ class _Aliases:
                         possible = word is not None and word.group(0).rstrip(".,;:)") in following
                 previous = self.previous.get(anchor)
                 if not possible and previous is not None and at and text[at - 1] == " ":
-                    word = _WORD_BEFORE.search(text, max(0, at - 40), at - 1)
-                    possible = word is not None and word.group(0) in previous
+                    possible = _word_before(text, max(0, at - 40), at - 1) in previous
                 if possible and _bounded(text, at, end):
                     found = self._around(text, at, end, self.shapes[anchor])
                     if found:
@@ -140,7 +139,19 @@ class _Aliases:
 
 
 _WORD_AT = re.compile(r"\S*")
-_WORD_BEFORE = re.compile(r"\S*$")
+
+
+def _word_before(text: str, start: int, end: int) -> str:
+    r"""The last word of ``text[start:end]``, as ``re.search(r"\S*$")`` finds it.
+
+    That is the word before a final newline, where ``$`` matches too. One anchored match on the
+    reversed window instead of a search that tries every position.
+    """
+    window = text[start:end]
+    if window.endswith("\n"):
+        window = window[:-1]
+    size = _WORD_AT.match(window[::-1]).end()  # type: ignore[union-attr]
+    return window[len(window) - size :]
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

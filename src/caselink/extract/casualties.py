@@ -254,7 +254,8 @@ def _first_count(
     """
     best: tuple[int, int, str] | None = None
     for word in words:
-        at = text.find(word)
+        # Only occurrences before the best count so far matter: the search stops there.
+        at = text.find(word, 0, len(text) if best is None else best[0] + len(word) - 1)
         while at >= 0 and (best is None or at < best[0]):
             # Every count pattern ends in a space just before the word, and the word must end
             # there too ("shots", "deadly", "shooting" are no "shot", "dead").
@@ -276,7 +277,7 @@ def _first_count(
                 break
             at = text.find(word, at + 1)
     for lead in leads:
-        at = text.find(lead)
+        at = text.find(lead, 0, len(text) if best is None else best[0] + len(lead) - 1)
         while at >= 0 and (best is None or at < best[0]):
             match = after.match(text, at)
             value = _count(match.group(1)) if match else None

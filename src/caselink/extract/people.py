@@ -1021,7 +1021,8 @@ def find_ages(text: str, article: Article) -> tuple[Mention, ...]:
         after = _AGE_AFTER.match(text[mention.end : mention.end + 12])
         if after:
             named[mention.end + after.start(1)] = mention.norm
-        before = _AGE_BEFORE.search(text[max(0, mention.start - 40) : mention.start])
+        window = text[max(0, mention.start - 40) : mention.start]
+        before = _AGE_BEFORE.search(window) if "-year-old" in window else None
         if before:
             named[
                 mention.start - 40 + before.start(1) if mention.start >= 40 else before.start(1)
