@@ -63,6 +63,8 @@ class _Aliases:
     def __init__(self, aliases: dict[str, str], anchors: Sequence[str]) -> None:
         self.canonical = aliases
         self.anchors = tuple(anchors)
+        # Whether an anchor is one capitalised word, so `capital_words` says if it occurs.
+        self._anchors = tuple((a, a[0].isupper() and a.isalpha()) for a in self.anchors)
         self.before = 0
         self.after = 0
         # The word an alias has before each anchor ("" when the alias starts with it): an
@@ -92,8 +94,8 @@ class _Aliases:
         """(start, alias) of every alias occurrence with word boundaries, longest first."""
         out = []
         capitals = capital_words(text)
-        for anchor in self.anchors:
-            if anchor[0].isupper() and anchor.isalpha() and anchor not in capitals:
+        for anchor, capitalised in self._anchors:
+            if capitalised and anchor not in capitals:
                 continue
             at = text.find(anchor)
             while at >= 0:

@@ -294,6 +294,18 @@ def _first_count(
     return (best[1], best[2]) if best else None
 
 
+def _multiple_shooting(text: str) -> re.Match[str] | None:
+    """The first "double shooting" ... (`_SHOOTING`), tried only before each " shooting"."""
+    at = text.find(" shooting")
+    while at >= 0:
+        # The longest number word has nine letters; one character after "shooting" for its \b.
+        match = _SHOOTING.search(text, max(0, at - 9), at + 10)
+        if match:
+            return match
+        at = text.find(" shooting", at + 1)
+    return None
+
+
 def find_casualties(text: str, _article: Article) -> tuple[int | None, int | None]:
     """Return ``(killed, injured)``; see the module docstring for the rules.
 
@@ -337,7 +349,7 @@ def find_casualties(text: str, _article: Article) -> tuple[int | None, int | Non
     shot = _first_count(text, _SHOT_WORDS, _SHOT_BEFORE, _SHOT_LEADS, _SHOT_AFTER)
     total = shot[0] if shot else None
     if total is None:
-        multiple = gated_search(_SHOOTING, text, ("shooting",))
+        multiple = _multiple_shooting(text)
         total = _MULTIPLES[multiple.group(1)] if multiple else None
     if total is not None and total - (killed or 0) > (injured or 0):
         # The people shot who did not die: "6 shot, 1 dead, 1 critical" wounded five.

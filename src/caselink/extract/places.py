@@ -386,7 +386,7 @@ def _find_words(text: str, words: tuple[str, ...]) -> list[tuple[int, str]]:
     """
     index, other = _by_first_word(words)
     capitals = capital_words(text)
-    candidates = [w for first in capitals if first in index for w in index[first]]
+    candidates = [w for first, found in index.items() if first in capitals for w in found]
     candidates.extend(other)
     candidates.sort(key=lambda w: (-len(w), w))
     out: list[tuple[int, str]] = []
