@@ -152,8 +152,8 @@ def _word_before(text: str, start: int, end: int) -> str:
     window = text[start:end]
     if window.endswith("\n"):
         window = window[:-1]
-    size = _WORD_AT.match(window[::-1]).end()  # type: ignore[union-attr]
-    return window[len(window) - size :]
+    word = _WORD_AT.match(window[::-1])
+    return window[len(window) - word.end() :] if word else ""
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

@@ -121,6 +121,7 @@ _NEIGHBOURHOOD = re.compile(
     r"(?:\b[Tt]he|['’]s) ((?:[A-Z][A-Za-z.'’-]*[ -]){1,4})(?:neighbou?rhood|section|community area)\b"
 )
 _NEIGHBOURHOOD_GATES = ("neighborhood", "neighbourhood", "section", "community area")
+_NEIGHBOURHOOD_CHARS = re.compile(r"[A-Za-z.'’ -]*")
 # Around a name used alone, wording that makes it the person, not the town ("his daughter,
 # Charlotte,", "Jackson was arrested").
 _PERSON_BEFORE = re.compile(
@@ -640,10 +641,15 @@ def _neighbourhoods(text: str) -> dict[str, bool]:
     South Side Bridgeport neighborhood"); the value says whether a description came first, since
     then the rest may be the city itself ("the North Phoenix neighborhood").
     """
-    if not any(gate in text for gate in _NEIGHBOURHOOD_GATES):
+    first = min((at for at in map(text.find, _NEIGHBOURHOOD_GATES) if at >= 0), default=-1)
+    if first < 0:
         return {}
+    # A match is made of letters, spaces, dots, hyphens and apostrophes only, and it holds a gate
+    # word: none starts before the run of such characters around the first gate word.
+    run = _NEIGHBOURHOOD_CHARS.match(text[first - 1 :: -1] if first else "")
+    back = run.end() if run else 0
     found: dict[str, bool] = {}
-    for match in _NEIGHBOURHOOD.finditer(text):
+    for match in _NEIGHBOURHOOD.finditer(text, first - back):
         words = match.group(1).replace("-", " ").split()
         found.setdefault(key(" ".join(words)), False)
         for i, word in enumerate(words[:-1]):
