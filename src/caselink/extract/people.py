@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from caselink.extract._gazetteer import STATE_NAMES, key, towns
@@ -643,16 +643,22 @@ _DESIGNATORS = frozenset(
         office hotline""",
     )
 )
+_CUE_WORDS_BEFORE = (
+    "victim", "victims", "suspect", "suspects", "son", "daughter", "wife", "husband", "brother",
+    "sister", "mother", "father", "mom", "dad", "friend", "boyfriend", "girlfriend", "fiance",
+    "fiancee", "neighbor", "neighbour", "grandmother", "grandfather", "grandson", "granddaughter",
+    "uncle", "aunt", "nephew", "niece", "cousin", "identified as", "identified", "named",
+    "charged", "arrested", "accused", "shooter", "gunman", "teen", "man", "woman", "boy", "girl",
+    "resident", "student", "spokesman", "spokeswoman", "spokesperson", "attorney", "lawyer",
+    "judge", "prosecutor", "coroner", "mayor", "pastor", "by", "of", "and", "with", "against",
+    "killed", "shot", "told", "found", "including", "say", "says", "said", "as", "was", "were",
+)  # fmt: skip
 _NAME_CUE_BEFORE = re.compile(
-    r"(?:\b(?:victim|victims|suspect|suspects|son|daughter|wife|husband|brother|sister|mother|"
-    r"father|mom|dad|friend|boyfriend|girlfriend|fiance|fiancee|neighbor|neighbour|grandmother|"
-    r"grandfather|grandson|granddaughter|uncle|aunt|nephew|niece|cousin|identified as|"
-    r"identified|named|charged|arrested|accused|shooter|gunman|teen|man|woman|boy|girl|"
-    r"resident|student|spokesman|spokeswoman|spokesperson|attorney|lawyer|judge|prosecutor|"
-    r"coroner|mayor|pastor|by|of|and|with|against|killed|shot|told|found|including|say|says|"
-    r"said|as|was|were)"
-    r"|\d+-year-old(?: [a-z]+){0,2}|[,:(])\s$"
+    r"(?:\b(?:" + "|".join(_CUE_WORDS_BEFORE) + r")|\d+-year-old(?: [a-z]+){0,2}|[,:(])\s$"
 )
+# The last words of the cues: "identified as" ends with the cue "as".
+_CUE_LAST_WORDS = frozenset(cue.rsplit(" ", 1)[-1] for cue in _CUE_WORDS_BEFORE)
+_LOWER_LETTERS = re.compile("[a-z]*")
 _NAME_CUE_AFTER = re.compile(
     r"^(?:,? (?:\d{1,3}|who|whose|was|were|is|has|had|said|says|told|added|explained|wrote|"
     r"testified|pleaded|faces|died|remains|allegedly|reportedly|admitted|denied|called|"
@@ -815,17 +821,6 @@ def _segment(tokens: list[tuple[str, int]], rank: str | None) -> _Segment | None
     )
 
 
-def _segments(text: str, begin: int) -> Iterator[tuple[_Segment, int]]:
-    """Name-like segments of the capitalised runs of ``text``: (segment, run start)."""
-    for run in _RUN.finditer(text, begin):
-        value = run.group(0)
-        if " " not in value:
-            continue  # one capitalised word is never a name with a rank or a full name
-        run_start = run.start()
-        for segment in _run_segments(value):
-            yield segment, run_start
-
-
 @functools.lru_cache(maxsize=1)
 def _big_places() -> frozenset[str]:
     """Lookup keys of towns of 50,000 people or more, states and countries."""
@@ -874,6 +869,24 @@ def _is_credit(text: str, low: str, start: int, end: int) -> bool:
     )
 
 
+def _cue_before(low: str, start: int) -> bool:
+    """Whether `_NAME_CUE_BEFORE` finds a cue in the 40 characters before ``start``.
+
+    After a space (most names) the word before it decides, looked up in a set; the pattern
+    itself runs only where its "-year-old" branch may match or the character before is no space.
+    """
+    begin = max(0, start - 40)
+    if start < 2 or low[start - 1] != " " or "-year-old" in low[begin:start]:
+        return _NAME_CUE_BEFORE.search(low, begin, start) is not None
+    if low[start - 2] in ",:(":
+        return True
+    # The letters before the space: a cue word when the character before them ends no word (\b).
+    letters = _LOWER_LETTERS.match(low[begin : start - 1][::-1])
+    first = start - 1 - (letters.end() if letters else 0)
+    before = low[first - 1] if first else " "
+    return low[first : start - 1] in _CUE_LAST_WORDS and not before.isalnum() and before != "_"
+
+
 def _person_end(text: str, start: int, end: int, last: tuple[str, int]) -> int | None:
     """Where a would-be name ends if the text around it says it is a person's, else ``None``.
 
@@ -886,7 +899,7 @@ def _person_end(text: str, start: int, end: int, last: tuple[str, int]) -> int |
     after = text[end : end + 50]
     supported = (
         _AGE_AFTER.match(after)
-        or _NAME_CUE_BEFORE.search(lowered(text), max(0, start - 40), start)
+        or _cue_before(lowered(text), start)
         or _NAME_CUE_AFTER.match(after)
         or _surname_repeats(text, token, at)
     )
@@ -897,35 +910,44 @@ def _person_end(text: str, start: int, end: int, last: tuple[str, int]) -> int |
 def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
     low = lowered(text)
     out = []
-    for segment, run_start in _segments(text, 0):
-        rank = segment.rank
-        words = segment.words
-        start = run_start + segment.offsets[0]
-        last_offset = run_start + segment.offsets[-1]
-        end = run_start + segment.end
-        norm = segment.norm
-        if rank is None and text[max(0, start - 18) : start].rstrip(", ").endswith(_LOWER_RANKS):
-            lower_rank = _LOWER_RANK.search(text, max(0, start - 40), start)
-            if lower_rank:
-                rank = lower_rank.group(1)
-        if rank is not None and start < begin and len(words) > 2:
-            # Title Case headline: "PC Jane Doe Testifies" names "Jane Doe".
-            words = words[:2]
-            last_token, last_offset = words[1], run_start + segment.offsets[1]
-            end = last_offset + len(last_token.rstrip("."))
-            norm = _norm(words)
-        if rank is not None:
-            rank_start = text.rfind(rank, 0, start)
-            out.append((Mention(text[rank_start:end], norm, rank_start, end, role=rank), True))
-            continue
-        if start < begin or len(words) < 2 or norm.count(" ") < 1:
-            continue
-        if _place_like(words) or _is_credit(text, low, start, end):
-            continue
-        person_end = _person_end(text, start, end, (words[-1], last_offset))
-        if person_end is not None:
-            role = _role(text, start, person_end)
-            out.append((Mention(text[start:person_end], norm, start, person_end, role=role), False))
+    for run in _RUN.finditer(text):
+        value = run.group(0)
+        if " " not in value:
+            continue  # one capitalised word is never a name with a rank or a full name
+        run_start = run.start()
+        for segment in _run_segments(value):
+            rank = segment.rank
+            words = segment.words
+            start = run_start + segment.offsets[0]
+            last_offset = run_start + segment.offsets[-1]
+            end = run_start + segment.end
+            norm = segment.norm
+            if rank is None and text[max(0, start - 18) : start].rstrip(", ").endswith(
+                _LOWER_RANKS
+            ):
+                lower_rank = _LOWER_RANK.search(text, max(0, start - 40), start)
+                if lower_rank:
+                    rank = lower_rank.group(1)
+            if rank is not None and start < begin and len(words) > 2:
+                # Title Case headline: "PC Jane Doe Testifies" names "Jane Doe".
+                words = words[:2]
+                last_token, last_offset = words[1], run_start + segment.offsets[1]
+                end = last_offset + len(last_token.rstrip("."))
+                norm = _norm(words)
+            if rank is not None:
+                rank_start = text.rfind(rank, 0, start)
+                out.append((Mention(text[rank_start:end], norm, rank_start, end, role=rank), True))
+                continue
+            if start < begin or len(words) < 2 or norm.count(" ") < 1:
+                continue
+            if _place_like(words) or _is_credit(text, low, start, end):
+                continue
+            person_end = _person_end(text, start, end, (words[-1], last_offset))
+            if person_end is not None:
+                role = _role(text, start, person_end)
+                out.append(
+                    (Mention(text[start:person_end], norm, start, person_end, role=role), False)
+                )
     return tuple(out)
 
 
