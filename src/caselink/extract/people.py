@@ -677,6 +677,7 @@ _CREDIT_BEFORE = re.compile(
     r"(?:reporting|editing|writing|photo|photos|photograph|photographs|video|graphic|illustration)"
     r"(?: and \w+)? by $|notifications on $|\(photo: ?$"
 )
+_CREDIT_ENDS = ("by ", "on ", "(photo:", "(photo: ")
 _AGE_AFTER = re.compile(r"^,? (?:age |aged )?(\d{1,3})\b(?!-| ?%| percent| years? ago| miles)")
 _AGE_BEFORE = skipping(r"\b(\d{1,3})-year-old(?: [a-z]+(?:-[a-z]+)?){0,3} $")
 _ROLE_WORDS: dict[str, str] = {
@@ -815,7 +816,7 @@ def _segment(tokens: list[tuple[str, int]], rank: str | None) -> _Segment | None
     return _Segment(
         rank,
         tuple(names),
-        tuple(at for _, at in tokens[: len(names)]),
+        tuple([at for _, at in tokens[: len(names)]]),
         last_offset + len(last_token.rstrip(".")),
         norm,
     )
@@ -863,10 +864,15 @@ def _candidates(text: str, article: Article) -> tuple[tuple[Mention, bool], ...]
 
 def _is_credit(text: str, low: str, start: int, end: int) -> bool:
     """Whether the name at ``text[start:end]`` is a byline or photo credit (the reporter's name)."""
-    return bool(
-        _CREDIT_AFTER.match(text, end, end + 30)
-        or _CREDIT_BEFORE.search(low, max(0, start - 40), start)
-    )
+    if _CREDIT_AFTER.match(text, end, end + 30):
+        return True
+    # `_CREDIT_BEFORE` ends in one of `_CREDIT_ENDS` at ``start`` (or before a final newline).
+    begin = max(0, start - 40)
+    if not low.endswith(_CREDIT_ENDS, begin, start) and not (
+        low[start - 1 : start] == "\n" and low.endswith(_CREDIT_ENDS, begin, start - 1)
+    ):
+        return False
+    return _CREDIT_BEFORE.search(low, begin, start) is not None
 
 
 def _cue_before(low: str, start: int) -> bool:
