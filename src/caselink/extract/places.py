@@ -557,7 +557,7 @@ def _run_places(run: str, known: Callable[[str], bool]) -> tuple[tuple[str, int,
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=32768)
 def _gazetteer_run_places(run: str) -> tuple[tuple[str, int, str], ...]:
     """`_run_places` with the gazetteer's places known: a pure function of the run, cached."""
     return _run_places(run, towns().__contains__)
