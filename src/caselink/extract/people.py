@@ -768,7 +768,7 @@ def _run_segments(value: str) -> tuple[_Segment, ...]:
 
     A pure function of the run's text, so it is worked out once per distinct run: names,
     headline words and institution names recur across a corpus. (The per-run caches of this
-    module and `caselink.extract.places` hold about 10 MB per process when full.)
+    module and `caselink.extract.places` hold about 25 MB per process when full.)
     """
     words = value.split(" ")
     offsets = [0]
