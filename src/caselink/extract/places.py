@@ -587,7 +587,7 @@ def _is_street(text: str, start: int, end: int) -> bool:
     )
 
 
-def _may_vote(name: str, k: str, names: frozenset[str], text: str, end: int) -> bool:
+def _may_vote(name: str, k: str, names: frozenset[str], street: bool) -> bool:
     """Whether a bare candidate is plausibly a town at all (not a person, word or street)."""
     return not (
         k in names
@@ -595,7 +595,7 @@ def _may_vote(name: str, k: str, names: frozenset[str], text: str, end: int) -> 
         or name in STATE_NAMES
         or name in _COUNTRIES
         or name in _REGIONS
-        or _is_street(text, end - len(name), end)
+        or street
     )
 
 
@@ -813,6 +813,10 @@ def find_places(  # noqa: PLR0912, PLR0915
     # not in the state of its largest namesake or of a state mentioned in passing. What the
     # text states (pairs, state names, datelines, large cities) is context that can rule a
     # namesake out; the outlet's home and the split votes of small towns only choose.
+    # Whether each candidate names a street ("Crestview Drive"), asked twice below.
+    streets = {
+        (name, offset): _is_street(text, offset, offset + len(name)) for name, offset, _k in bare
+    }
     own: dict[str, dict[str, float]] = {}
     soft: set[str] = set(outlet_states)
     stated_keys: set[str] = set()
@@ -821,7 +825,7 @@ def find_places(  # noqa: PLR0912, PLR0915
         _vote(own, k, _DATELINE_VOTE, soft)
         stated_keys.add(k)
     for name, offset, k in bare:
-        if k in strong_keys or not _may_vote(name, k, names, text, offset + len(name)):
+        if k in strong_keys or not _may_vote(name, k, names, streets[name, offset]):
             continue
         if _vote(own, k, 1.0, soft):
             stated_keys.add(k)  # a large city
@@ -885,7 +889,7 @@ def find_places(  # noqa: PLR0912, PLR0915
     for name, offset, k in bare:
         end = offset + len(name)
         after = text[end : end + 24]
-        if _is_street(text, offset, end):
+        if streets[name, offset]:
             continue
         if k in strong_keys:
             add(text[offset:end], offset, *strong_keys[k])
