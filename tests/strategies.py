@@ -236,6 +236,8 @@ def profiles(draw: st.DrawFn, article_id: str | None = None, num_perm: int = 16)
         references=_mentions(some(("2017/1", "2018/22"), 1)),
         killed=draw(st.none() | st.integers(0, 4)),
         injured=draw(st.none() | st.integers(0, 4)),
+        ages=_mentions(some(("7", "19", "23", "41"), 3), "victim"),
+        streets=_mentions(some(("woodland street", "4th place", "elm street"), 2)),
     )
     shingles = draw(st.integers(0, 3))
     values = [draw(st.integers(0, 3)) for _ in range(num_perm)]

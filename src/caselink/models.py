@@ -441,6 +441,8 @@ class ArticleFields:
         injured: number of people injured, when stated.
         ages: ages of people in the story (norm = the age in years, e.g. ``"63"``; role = the
             lower-case name of the person it belongs to, when the text ties it to a name).
+        streets: named streets and roads in the body (norm = lower-case name and spelled-out
+            type without direction, e.g. ``"4th place"`` for "NW 4th Pl.").
     """
 
     article_id: ArticleId
@@ -456,6 +458,7 @@ class ArticleFields:
     killed: int | None = None
     injured: int | None = None
     ages: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
+    streets: tuple[Mention, ...] = attrs.field(default=(), converter=_mentions)
 
     def norms(self, name: FieldName) -> tuple[str, ...]:
         """Return the distinct normalised values of a mention field, in first-seen order."""
@@ -486,6 +489,7 @@ MENTION_FIELDS: tuple[FieldName, ...] = (
     "officers",
     "people",
     "places",
+    "streets",
     "event_dates",
     "outcomes",
     "allegations",

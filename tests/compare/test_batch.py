@@ -140,3 +140,26 @@ def test_publication_gap_counts_only_when_an_article_does_not_date_the_event() -
     matrix = compare_batch(encode(ps), ia, ib, [comparison])
     for k, (i, j) in enumerate(zip(ia.tolist(), ib.tolist(), strict=True)):
         assert matrix.levels[k, 0] == comparison(ps[i], ps[j]).level
+
+
+def test_ages_count_shared_ages_and_disagree_when_none_is_shared() -> None:
+    """Ages: two shared, one shared, none shared (both give ages), Null when a side gives none."""
+    from caselink.compare.numbers import ages_comparison
+    from caselink.models import ArticleFields, Mention, Profile, Signature
+
+    def p(aid: str, *ages: str) -> Profile:
+        mentions = [Mention(f"{a},", a, 0, len(a), "victim") for a in ages]
+        return Profile(aid, None, None, ArticleFields(aid, ages=mentions), Signature(aid, b"", 0))
+
+    comparison = ages_comparison()
+    pair, one, other, none = p("a", "23", "41"), p("b", "41", "23", "7"), p("c", "23"), p("d")
+    assert comparison.labels[comparison(pair, one).level] == "2+ shared"
+    assert comparison.labels[comparison(pair, other).level] == "1 shared"
+    assert comparison.labels[comparison(one, p("e", "19")).level] == "else"
+    assert comparison(pair, none).level == -1
+    assert comparison(one, p("e", "19")).detail == "different ages (7, 23, 41 vs 19)"
+    ps = [pair, one, other, none, p("e", "19")]
+    ia, ib = np.triu_indices(len(ps), k=1)
+    matrix = compare_batch(encode(ps), ia, ib, [comparison])
+    for k, (i, j) in enumerate(zip(ia.tolist(), ib.tolist(), strict=True)):
+        assert matrix.levels[k, 0] == comparison(ps[i], ps[j]).level

@@ -30,6 +30,8 @@ _TEMPLATES = (
     "Two people were killed and one was wounded on Oct. {dom}, 2016.",
     "A spokesman for {force} declined to comment on {day}.",
     "{last} was taken to Hamilton Medical Center on Crestview Drive.",
+    "Deputies closed NW {dom}th St. and the Florida Highway Patrol rerouted traffic.",
+    "Dr. {last} lives near North Woodland Ave. in {town}.",
 )
 _FILLER = (
     "The weather was mild for the time of year.",
@@ -84,6 +86,9 @@ def test_spans_normalise_to_the_value(article: Article) -> None:
             assert key(mention.norm.split("|")[0]) == key(mention.text)
     for mention in fields.ages:
         assert int(mention.text) == int(mention.norm)
+    for mention in fields.streets:
+        # The name words as written, the type spelled out ("4th St." -> "4th street").
+        assert mention.text.lower().split()[:-1] == mention.norm.split()[:-1]
     for mention in fields.agencies:
         if mention.role != "implied":
             words = {w.strip(".'’s").lower() for w in mention.text.split()}

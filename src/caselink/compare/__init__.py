@@ -32,7 +32,7 @@ from caselink.compare.categories import (
 from caselink.compare.dates import event_date_comparison, published_comparison
 from caselink.compare.levels import NULL, Comparison
 from caselink.compare.names import officer_comparison, people_comparison
-from caselink.compare.numbers import count_comparison
+from caselink.compare.numbers import ages_comparison, count_comparison
 from caselink.compare.places import place_comparison
 from caselink.compare.scorers import (
     count_similarity,
@@ -92,6 +92,8 @@ def default_comparisons(config: CompareConfig | None = None) -> tuple[Comparison
         count_comparison("killed"),
         count_comparison("injured"),
         source_comparison(),
+        ages_comparison(),
+        set_comparison("street", "streets", "street", title=True),
     )
 
 

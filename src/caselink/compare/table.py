@@ -275,6 +275,8 @@ SET_FIELDS: Mapping[str, Callable[[Profile], Sequence[str]]] = {
     "counties": counties,
     "regions": regions,
     "references": lambda p: p.fields.norms("references"),
+    "ages": lambda p: p.fields.norms("ages"),
+    "streets": lambda p: p.fields.norms("streets"),
 }
 """The multi-valued string fields the batch comparators read, and how each is taken from a profile."""
 

@@ -10,7 +10,16 @@ import logging
 from collections.abc import Callable
 
 from caselink.config import ExtractConfig
-from caselink.extract import agencies, casualties, dates, events, people, places, references
+from caselink.extract import (
+    agencies,
+    casualties,
+    dates,
+    events,
+    people,
+    places,
+    references,
+    streets,
+)
 from caselink.models import Article, ArticleFields, Mention
 
 __all__ = ["extract_fields"]
@@ -27,6 +36,7 @@ _EXTRACTORS: tuple[tuple[str, _Extractor], ...] = (
     ("outcomes", events.find_outcomes),
     ("allegations", events.find_allegations),
     ("references", references.find_references),
+    ("streets", streets.find_streets),
 )
 
 
@@ -85,4 +95,5 @@ def extract_fields(article: Article, config: ExtractConfig | None = None) -> Art
         killed=killed,
         injured=injured,
         ages=ages,
+        streets=found["streets"],
     )

@@ -63,6 +63,8 @@ class _Aliases:
     def __init__(self, aliases: dict[str, str], anchors: Sequence[str]) -> None:
         self.canonical = aliases
         self.anchors = tuple(anchors)
+        # Whether an anchor is one capitalised word, so `capital_words` says if it occurs.
+        self._anchors = tuple((a, a[0].isupper() and a.isalpha()) for a in self.anchors)
         self.before = 0
         self.after = 0
         # The word an alias has before each anchor ("" when the alias starts with it): an
@@ -92,8 +94,8 @@ class _Aliases:
         """(start, alias) of every alias occurrence with word boundaries, longest first."""
         out = []
         capitals = capital_words(text)
-        for anchor in self.anchors:
-            if anchor[0].isupper() and anchor.isalpha() and anchor not in capitals:
+        for anchor, capitalised in self._anchors:
+            if capitalised and anchor not in capitals:
                 continue
             at = text.find(anchor)
             while at >= 0:
@@ -108,8 +110,7 @@ class _Aliases:
                         possible = word is not None and word.group(0).rstrip(".,;:)") in following
                 previous = self.previous.get(anchor)
                 if not possible and previous is not None and at and text[at - 1] == " ":
-                    word = _WORD_BEFORE.search(text, max(0, at - 40), at - 1)
-                    possible = word is not None and word.group(0) in previous
+                    possible = _word_before(text, max(0, at - 40), at - 1) in previous
                 if possible and _bounded(text, at, end):
                     found = self._around(text, at, end, self.shapes[anchor])
                     if found:
@@ -140,7 +141,19 @@ class _Aliases:
 
 
 _WORD_AT = re.compile(r"\S*")
-_WORD_BEFORE = re.compile(r"\S*$")
+
+
+def _word_before(text: str, start: int, end: int) -> str:
+    r"""The last word of ``text[start:end]``, as ``re.search(r"\S*$")`` finds it.
+
+    That is the word before a final newline, where ``$`` matches too. One anchored match on the
+    reversed window instead of a search that tries every position.
+    """
+    window = text[start:end]
+    if window.endswith("\n"):
+        window = window[:-1]
+    word = _WORD_AT.match(window[::-1])
+    return window[len(window) - word.end() :] if word else ""
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

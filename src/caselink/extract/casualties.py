@@ -254,7 +254,8 @@ def _first_count(
     """
     best: tuple[int, int, str] | None = None
     for word in words:
-        at = text.find(word)
+        # Only occurrences before the best count so far matter: the search stops there.
+        at = text.find(word, 0, len(text) if best is None else best[0] + len(word) - 1)
         while at >= 0 and (best is None or at < best[0]):
             # Every count pattern ends in a space just before the word, and the word must end
             # there too ("shots", "deadly", "shooting" are no "shot", "dead").
@@ -276,7 +277,7 @@ def _first_count(
                 break
             at = text.find(word, at + 1)
     for lead in leads:
-        at = text.find(lead)
+        at = text.find(lead, 0, len(text) if best is None else best[0] + len(lead) - 1)
         while at >= 0 and (best is None or at < best[0]):
             match = after.match(text, at)
             value = _count(match.group(1)) if match else None
@@ -291,6 +292,18 @@ def _first_count(
                 break
             at = text.find(lead, at + 1)
     return (best[1], best[2]) if best else None
+
+
+def _multiple_shooting(text: str) -> re.Match[str] | None:
+    """The first "double shooting" ... (`_SHOOTING`), tried only before each " shooting"."""
+    at = text.find(" shooting")
+    while at >= 0:
+        # The longest number word has nine letters; one character after "shooting" for its \b.
+        match = _SHOOTING.search(text, max(0, at - 9), at + 10)
+        if match:
+            return match
+        at = text.find(" shooting", at + 1)
+    return None
 
 
 def find_casualties(text: str, _article: Article) -> tuple[int | None, int | None]:
@@ -336,7 +349,7 @@ def find_casualties(text: str, _article: Article) -> tuple[int | None, int | Non
     shot = _first_count(text, _SHOT_WORDS, _SHOT_BEFORE, _SHOT_LEADS, _SHOT_AFTER)
     total = shot[0] if shot else None
     if total is None:
-        multiple = gated_search(_SHOOTING, text, ("shooting",))
+        multiple = _multiple_shooting(text)
         total = _MULTIPLES[multiple.group(1)] if multiple else None
     if total is not None and total - (killed or 0) > (injured or 0):
         # The people shot who did not die: "6 shot, 1 dead, 1 critical" wounded five.

@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from caselink.extract._text import Spans, lowered, skipping
+from caselink.extract._text import Spans, capital_words, lowered, skipping
 from caselink.models import Article, Mention
 
 __all__ = ["find_event_dates"]
@@ -83,6 +83,13 @@ _HOLIDAY = skipping(
     r"\b(Christmas Eve|Christmas Day|Christmas|New Year's Eve|New Year's Day|Halloween|"
     r"Thanksgiving|Fourth of July|Independence Day|Valentine's Day|Memorial Day|Labor Day)\b"
 )
+# The capitalised words that open a match of `_MONTH_WORD`, `_WEEKDAY` and `_HOLIDAY`.
+_MONTH_NAMES = frozenset(_MONTH.split("|"))
+_WEEKDAY_NAMES = frozenset(day.capitalize() for day in _WEEKDAYS)
+_HOLIDAY_WORDS = frozenset(
+    ["Christmas", "New", "Halloween", "Thanksgiving", "Fourth", "Independence", "Valentine",
+     "Memorial", "Labor"]
+)  # fmt: skip
 _STAMP = re.compile(
     r"(?:published|updated|posted|last modified|created|copyright|©)\W{0,3}(?:\w+\W{1,3}){0,2}$",
     re.I,
@@ -257,17 +264,24 @@ def find_event_dates(text: str, article: Article) -> tuple[Mention, ...]:  # noq
         taken.take(start, end)
         found.append(Mention(surface, norm, start, end, role=role))
 
-    for month_match in _MONTH_WORD.finditer(text):
-        _month_dates(text, month_match, published, add)
-    if "/" in text:
-        for match in _NUMERIC.finditer(text):
+    # A month, weekday or holiday name that counts follows no letter, so it is one of the text's
+    # capitalised words (`capital_words`): a set lookup rules out the scan for most names. A
+    # month name may also run into a non-ASCII letter ("Mayé"), which no capitalised word shows.
+    capitals = capital_words(text)
+    if not capitals.isdisjoint(_MONTH_NAMES) or not text.isascii():
+        for month_match in _MONTH_WORD.finditer(text):
+            _month_dates(text, month_match, published, add)
+    slash = text.find("/")
+    if slash >= 0:
+        # A numeric date has its first slash one or two characters in.
+        for match in _NUMERIC.finditer(text, max(0, slash - 2)):
             first, second, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
             year = int(year_text) + (2000 if len(year_text) == 2 else 0)
             month, day = (second, first) if first > 12 else (first, second)
             date = _safe(year, month, day)
             if date:
                 add(match.group(0), match.start(), date.isoformat(), "day")
-    if published is not None:
+    if published is not None and not capitals.isdisjoint(_WEEKDAY_NAMES):
         for match in _WEEKDAY.finditer(text):
             start = match.start()
             if start and text[start - 1].isalnum():
@@ -279,6 +293,7 @@ def find_event_dates(text: str, article: Article) -> tuple[Mention, ...]:  # noq
                 back = 7
             date = published - dt.timedelta(days=back)
             add(match.group(0), start, date.isoformat(), "day")
+    if published is not None:
         for start, phrase in _relative_days(text):
             date = published + dt.timedelta(days=_RELATIVE_DAYS[phrase])
             add(text[start : start + len(phrase)], start, date.isoformat(), "day")
@@ -289,7 +304,7 @@ def find_event_dates(text: str, article: Article) -> tuple[Mention, ...]:  # noq
                 if match.group(0).lower().startswith("last") and published.weekday() >= 5:
                     date -= dt.timedelta(days=7)
                 add(match.group(0), match.start(), date.isoformat(), "weekend")
-        if any(gate in text for gate in _HOLIDAY_GATES):
+        if not capitals.isdisjoint(_HOLIDAY_WORDS):
             for match in _HOLIDAY.finditer(text):
                 # The latest occurrence up to the publication (a day of crawl lag allowed).
                 date = _holiday(match.group(1), published.year)

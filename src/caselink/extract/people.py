@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from caselink.extract._gazetteer import STATE_NAMES, key, towns
 from caselink.extract._text import lowered, skipping
@@ -641,16 +643,22 @@ _DESIGNATORS = frozenset(
         office hotline""",
     )
 )
+_CUE_WORDS_BEFORE = (
+    "victim", "victims", "suspect", "suspects", "son", "daughter", "wife", "husband", "brother",
+    "sister", "mother", "father", "mom", "dad", "friend", "boyfriend", "girlfriend", "fiance",
+    "fiancee", "neighbor", "neighbour", "grandmother", "grandfather", "grandson", "granddaughter",
+    "uncle", "aunt", "nephew", "niece", "cousin", "identified as", "identified", "named",
+    "charged", "arrested", "accused", "shooter", "gunman", "teen", "man", "woman", "boy", "girl",
+    "resident", "student", "spokesman", "spokeswoman", "spokesperson", "attorney", "lawyer",
+    "judge", "prosecutor", "coroner", "mayor", "pastor", "by", "of", "and", "with", "against",
+    "killed", "shot", "told", "found", "including", "say", "says", "said", "as", "was", "were",
+)  # fmt: skip
 _NAME_CUE_BEFORE = re.compile(
-    r"(?:\b(?:victim|victims|suspect|suspects|son|daughter|wife|husband|brother|sister|mother|"
-    r"father|mom|dad|friend|boyfriend|girlfriend|fiance|fiancee|neighbor|neighbour|grandmother|"
-    r"grandfather|grandson|granddaughter|uncle|aunt|nephew|niece|cousin|identified as|"
-    r"identified|named|charged|arrested|accused|shooter|gunman|teen|man|woman|boy|girl|"
-    r"resident|student|spokesman|spokeswoman|spokesperson|attorney|lawyer|judge|prosecutor|"
-    r"coroner|mayor|pastor|by|of|and|with|against|killed|shot|told|found|including|say|says|"
-    r"said|as|was|were)"
-    r"|\d+-year-old(?: [a-z]+){0,2}|[,:(])\s$"
+    r"(?:\b(?:" + "|".join(_CUE_WORDS_BEFORE) + r")|\d+-year-old(?: [a-z]+){0,2}|[,:(])\s$"
 )
+# The last words of the cues: "identified as" ends with the cue "as".
+_CUE_LAST_WORDS = frozenset(cue.rsplit(" ", 1)[-1] for cue in _CUE_WORDS_BEFORE)
+_LOWER_LETTERS = re.compile("[a-z]*")
 _NAME_CUE_AFTER = re.compile(
     r"^(?:,? (?:\d{1,3}|who|whose|was|were|is|has|had|said|says|told|added|explained|wrote|"
     r"testified|pleaded|faces|died|remains|allegedly|reportedly|admitted|denied|called|"
@@ -669,6 +677,7 @@ _CREDIT_BEFORE = re.compile(
     r"(?:reporting|editing|writing|photo|photos|photograph|photographs|video|graphic|illustration)"
     r"(?: and \w+)? by $|notifications on $|\(photo: ?$"
 )
+_CREDIT_ENDS = ("by ", "on ", "(photo:", "(photo: ")
 _AGE_AFTER = re.compile(r"^,? (?:age |aged )?(\d{1,3})\b(?!-| ?%| percent| years? ago| miles)")
 _AGE_BEFORE = skipping(r"\b(\d{1,3})-year-old(?: [a-z]+(?:-[a-z]+)?){0,3} $")
 _ROLE_WORDS: dict[str, str] = {
@@ -697,7 +706,7 @@ def _body_start(text: str, article: Article) -> int:
     return 0
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=16384)
 def _is_name_token(token: str) -> bool:
     bare = token.rstrip(".").lower().replace("’", "'")
     if bare in _STOP or bare.removesuffix("'s") in _STOP:
@@ -705,10 +714,15 @@ def _is_name_token(token: str) -> bool:
     return not (token.isupper() and len(token.rstrip(".")) > 1)
 
 
-def _norm(tokens: list[str]) -> str:
-    words = (t.rstrip(".").lower().replace("’", "'") for t in tokens)
-    words = (w[:-2] if w.endswith("'s") else w for w in words)
-    return " ".join(w for w in words if len(w) > 1 and w not in _SUFFIX)
+def _norm(tokens: Sequence[str]) -> str:
+    words = []
+    for token in tokens:
+        word = token.rstrip(".").lower().replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if len(word) > 1 and word not in _SUFFIX:
+            words.append(word)
+    return " ".join(words)
 
 
 def _role(text: str, start: int, end: int) -> str | None:
@@ -734,42 +748,79 @@ def _rank_size(words: list[str], i: int) -> int:
     return 0
 
 
-def _segments(text: str, begin: int) -> list[tuple[list[tuple[str, int]], str | None, int]]:
-    """Name-like segments of capitalised runs: (tokens with offsets, rank before, run start)."""
-    out = []
-    for run in _RUN.finditer(text, begin):
-        value = run.group(0)
-        if " " not in value:
-            continue  # one capitalised word is never a name with a rank or a full name
-        run_start = run.start()
-        words = value.split(" ")
-        offsets = [run_start]
-        for word in words[:-1]:
-            offsets.append(offsets[-1] + len(word) + 1)
-        current: list[tuple[str, int]] = []
-        rank: str | None = None
-        i, n = 0, len(words)
-        while i < n:
-            word = words[i]
-            # A rank of one to three words ends the segment before it and opens the next one.
-            size = _rank_size(words, i) if word.rstrip(".") in _RANK_FIRST else 0
-            if size:
-                if current:
-                    out.append((current, rank, run_start))
-                current, rank = [], " ".join(words[i : i + size]).rstrip(".")
-                i += size
-                continue
-            if _is_name_token(word):
-                current.append((word, offsets[i]))
-            else:
-                # Words before "Lane", "Hospital", "Township" name the street or the place.
-                if current and word.rstrip(".").lower() not in _DESIGNATORS:
-                    out.append((current, rank, run_start))
-                current, rank = [], None
-            i += 1
-        if current:
-            out.append((current, rank, run_start))
-    return out
+class _Segment(NamedTuple):
+    """A name-like segment of one capitalised run, its offsets relative to the run's start.
+
+    ``words`` are the segment's tokens without trailing suffixes ("Jr."), ``offsets`` where each
+    starts; ``end`` is where the name ends (a last abbreviation's dot left out).
+    """
+
+    rank: str | None
+    words: tuple[str, ...]
+    offsets: tuple[int, ...]
+    end: int
+    norm: str
+
+
+@functools.lru_cache(maxsize=32768)
+def _run_segments(value: str) -> tuple[_Segment, ...]:
+    """The name-like segments of the capitalised run ``value`` (offsets relative to its start).
+
+    A pure function of the run's text, so it is worked out once per distinct run: names,
+    headline words and institution names recur across a corpus. (The per-run caches of this
+    module and `caselink.extract.places` hold about 25 MB per process when full.)
+    """
+    words = value.split(" ")
+    offsets = [0]
+    for word in words[:-1]:
+        offsets.append(offsets[-1] + len(word) + 1)
+    raw: list[tuple[list[tuple[str, int]], str | None]] = []
+    current: list[tuple[str, int]] = []
+    rank: str | None = None
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        # A rank of one to three words ends the segment before it and opens the next one.
+        size = _rank_size(words, i) if word.rstrip(".") in _RANK_FIRST else 0
+        if size:
+            if current:
+                raw.append((current, rank))
+            current, rank = [], " ".join(words[i : i + size]).rstrip(".")
+            i += size
+            continue
+        if _is_name_token(word):
+            current.append((word, offsets[i]))
+        else:
+            # Words before "Lane", "Hospital", "Township" name the street or the place.
+            if current and word.rstrip(".").lower() not in _DESIGNATORS:
+                raw.append((current, rank))
+            current, rank = [], None
+        i += 1
+    if current:
+        raw.append((current, rank))
+    return tuple(segment for tokens, rank in raw if (segment := _segment(tokens, rank)) is not None)
+
+
+def _segment(tokens: list[tuple[str, int]], rank: str | None) -> _Segment | None:
+    """The would-be name of ``tokens`` (trailing suffixes dropped), if any is left."""
+    names = [t for t, _ in tokens]
+    while names and names[-1].rstrip(".").lower() in _SUFFIX:
+        names.pop()
+    if not names or len(names) > 4:
+        return None
+    last_token, last_offset = tokens[len(names) - 1]
+    if last_token.endswith(".") and len(last_token) == 2:
+        return None  # ends with an initial: a sentence split, not a name
+    norm = _norm(names)
+    if not norm:
+        return None
+    return _Segment(
+        rank,
+        tuple(names),
+        tuple([at for _, at in tokens[: len(names)]]),
+        last_offset + len(last_token.rstrip(".")),
+        norm,
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -780,12 +831,13 @@ def _big_places() -> frozenset[str]:
     return frozenset(big)
 
 
-def _place_like(words: list[str]) -> bool:
+@functools.lru_cache(maxsize=16384)
+def _place_like(names: tuple[str, ...]) -> bool:
     """Whether a would-be name is a place or holds a large two-word place ("Fort Wayne X").
 
     A possessive counts as its place ("San Diego's").
     """
-    words = [*words[:-1], words[-1].removesuffix("'s").removesuffix("’s")]
+    words = [*names[:-1], names[-1].removesuffix("'s").removesuffix("’s")]
     if key(" ".join(words)) in towns():
         return True
     big = _big_places()
@@ -813,10 +865,33 @@ def _candidates(text: str, article: Article) -> tuple[tuple[Mention, bool], ...]
 
 def _is_credit(text: str, low: str, start: int, end: int) -> bool:
     """Whether the name at ``text[start:end]`` is a byline or photo credit (the reporter's name)."""
-    return bool(
-        _CREDIT_AFTER.match(text, end, end + 30)
-        or _CREDIT_BEFORE.search(low, max(0, start - 40), start)
-    )
+    if _CREDIT_AFTER.match(text, end, end + 30):
+        return True
+    # `_CREDIT_BEFORE` ends in one of `_CREDIT_ENDS` at ``start`` (or before a final newline).
+    begin = max(0, start - 40)
+    if not low.endswith(_CREDIT_ENDS, begin, start) and not (
+        low[start - 1 : start] == "\n" and low.endswith(_CREDIT_ENDS, begin, start - 1)
+    ):
+        return False
+    return _CREDIT_BEFORE.search(low, begin, start) is not None
+
+
+def _cue_before(low: str, start: int) -> bool:
+    """Whether `_NAME_CUE_BEFORE` finds a cue in the 40 characters before ``start``.
+
+    After a space (most names) the word before it decides, looked up in a set; the pattern
+    itself runs only where its "-year-old" branch may match or the character before is no space.
+    """
+    begin = max(0, start - 40)
+    if start < 2 or low[start - 1] != " " or "-year-old" in low[begin:start]:
+        return _NAME_CUE_BEFORE.search(low, begin, start) is not None
+    if low[start - 2] in ",:(":
+        return True
+    # The letters before the space: a cue word when the character before them ends no word (\b).
+    letters = _LOWER_LETTERS.match(low[begin : start - 1][::-1])
+    first = start - 1 - (letters.end() if letters else 0)
+    before = low[first - 1] if first else " "
+    return low[first : start - 1] in _CUE_LAST_WORDS and not before.isalnum() and before != "_"
 
 
 def _person_end(text: str, start: int, end: int, last: tuple[str, int]) -> int | None:
@@ -831,7 +906,7 @@ def _person_end(text: str, start: int, end: int, last: tuple[str, int]) -> int |
     after = text[end : end + 50]
     supported = (
         _AGE_AFTER.match(after)
-        or _NAME_CUE_BEFORE.search(lowered(text), max(0, start - 40), start)
+        or _cue_before(lowered(text), start)
         or _NAME_CUE_AFTER.match(after)
         or _surname_repeats(text, token, at)
     )
@@ -842,43 +917,44 @@ def _person_end(text: str, start: int, end: int, last: tuple[str, int]) -> int |
 def _candidates_from(text: str, begin: int) -> tuple[tuple[Mention, bool], ...]:
     low = lowered(text)
     out = []
-    for tokens, run_rank, _run_start in _segments(text, 0):
-        rank = run_rank
-        words = [t for t, _ in tokens]
-        while words and words[-1].rstrip(".").lower() in _SUFFIX:
-            words.pop()
-        if not words or len(words) > 4:
-            continue
-        start = tokens[0][1]
-        last_token, last_offset = tokens[len(words) - 1]
-        end = last_offset + len(last_token.rstrip("."))
-        if last_token.endswith(".") and len(last_token) == 2:
-            continue  # ends with an initial: a sentence split, not a name
-        norm = _norm(words)
-        if not norm:
-            continue
-        if rank is None and text[max(0, start - 18) : start].rstrip(", ").endswith(_LOWER_RANKS):
-            lower_rank = _LOWER_RANK.search(text, max(0, start - 40), start)
-            if lower_rank:
-                rank = lower_rank.group(1)
-        if rank is not None and start < begin and len(words) > 2:
-            # Title Case headline: "PC Jane Doe Testifies" names "Jane Doe".
-            words = words[:2]
-            last_token, last_offset = tokens[1]
-            end = last_offset + len(last_token.rstrip("."))
-            norm = _norm(words)
-        if rank is not None:
-            rank_start = text.rfind(rank, 0, start)
-            out.append((Mention(text[rank_start:end], norm, rank_start, end, role=rank), True))
-            continue
-        if start < begin or len(words) < 2 or len(norm.split()) < 2:
-            continue
-        if _place_like(words) or _is_credit(text, low, start, end):
-            continue
-        person_end = _person_end(text, start, end, (words[-1], last_offset))
-        if person_end is not None:
-            role = _role(text, start, person_end)
-            out.append((Mention(text[start:person_end], norm, start, person_end, role=role), False))
+    for run in _RUN.finditer(text):
+        value = run.group(0)
+        if " " not in value:
+            continue  # one capitalised word is never a name with a rank or a full name
+        run_start = run.start()
+        for segment in _run_segments(value):
+            rank = segment.rank
+            words = segment.words
+            start = run_start + segment.offsets[0]
+            last_offset = run_start + segment.offsets[-1]
+            end = run_start + segment.end
+            norm = segment.norm
+            if rank is None and text[max(0, start - 18) : start].rstrip(", ").endswith(
+                _LOWER_RANKS
+            ):
+                lower_rank = _LOWER_RANK.search(text, max(0, start - 40), start)
+                if lower_rank:
+                    rank = lower_rank.group(1)
+            if rank is not None and start < begin and len(words) > 2:
+                # Title Case headline: "PC Jane Doe Testifies" names "Jane Doe".
+                words = words[:2]
+                last_token, last_offset = words[1], run_start + segment.offsets[1]
+                end = last_offset + len(last_token.rstrip("."))
+                norm = _norm(words)
+            if rank is not None:
+                rank_start = text.rfind(rank, 0, start)
+                out.append((Mention(text[rank_start:end], norm, rank_start, end, role=rank), True))
+                continue
+            if start < begin or len(words) < 2 or norm.count(" ") < 1:
+                continue
+            if _place_like(words) or _is_credit(text, low, start, end):
+                continue
+            person_end = _person_end(text, start, end, (words[-1], last_offset))
+            if person_end is not None:
+                role = _role(text, start, person_end)
+                out.append(
+                    (Mention(text[start:person_end], norm, start, person_end, role=role), False)
+                )
     return tuple(out)
 
 
@@ -974,7 +1050,8 @@ def find_ages(text: str, article: Article) -> tuple[Mention, ...]:
         after = _AGE_AFTER.match(text[mention.end : mention.end + 12])
         if after:
             named[mention.end + after.start(1)] = mention.norm
-        before = _AGE_BEFORE.search(text[max(0, mention.start - 40) : mention.start])
+        window = text[max(0, mention.start - 40) : mention.start]
+        before = _AGE_BEFORE.search(window) if "-year-old" in window else None
         if before:
             named[
                 mention.start - 40 + before.start(1) if mention.start >= 40 else before.start(1)

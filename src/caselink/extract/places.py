@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -120,6 +121,7 @@ _NEIGHBOURHOOD = re.compile(
     r"(?:\b[Tt]he|['’]s) ((?:[A-Z][A-Za-z.'’-]*[ -]){1,4})(?:neighbou?rhood|section|community area)\b"
 )
 _NEIGHBOURHOOD_GATES = ("neighborhood", "neighbourhood", "section", "community area")
+_NEIGHBOURHOOD_CHARS = re.compile(r"[A-Za-z.'’ -]*")
 # Around a name used alone, wording that makes it the person, not the town ("his daughter,
 # Charlotte,", "Jackson was arrested").
 _PERSON_BEFORE = re.compile(
@@ -245,17 +247,43 @@ _COMMON = frozenset(
 def _country_hint(article: Article) -> str | None:
     for address in (article.url, article.source):
         if address:
-            host = urlsplit(address).hostname if "//" in address else address
-            tld = (host or "").rsplit(".", 1)[-1].lower()
+            tld = _tld(address)
             if tld in _TLD_COUNTRY:
                 return _TLD_COUNTRY[tld]
     return None
 
 
+def _host(address: str) -> str | None:
+    """The host name of a URL, or the address itself when it is no URL (a feed's host name)."""
+    if "//" not in address:
+        return address
+    if address.startswith(("https://", "http://")) and address.isprintable():
+        # Only the scheme and the network location decide the host: the articles of one
+        # outlet share it, so it is parsed once (tabs and newlines, which URL parsing drops
+        # anywhere, are no printable characters).
+        end = _NETLOC_END.search(address, address.index("//") + 2)
+        return _url_host(address[: end.start()] if end else address)
+    return urlsplit(address).hostname
+
+
+_NETLOC_END = re.compile(r"[/?#]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _url_host(address: str) -> str | None:
+    return urlsplit(address).hostname
+
+
+@functools.lru_cache(maxsize=4096)
+def _tld(address: str) -> str:
+    """The lower-case last label of an address's host ("uk" of "https://www.bbc.co.uk/...")."""
+    return (_host(address) or "").rsplit(".", 1)[-1].lower()
+
+
 def _host_state(article: Article) -> str | None:
     """The state of a large city or a state named in the outlet's host ("toledoblade.com")."""
     address = article.source or article.url or ""
-    host = (urlsplit(address).hostname if "//" in address else address) or ""
+    host = _host(address) or ""
     return _label_state(host.lower().removeprefix("www.").split(".")[0])
 
 
@@ -359,7 +387,7 @@ def _find_words(text: str, words: tuple[str, ...]) -> list[tuple[int, str]]:
     """
     index, other = _by_first_word(words)
     capitals = capital_words(text)
-    candidates = [w for first in capitals if first in index for w in index[first]]
+    candidates = [w for first, found in index.items() if first in capitals for w in found]
     candidates.extend(other)
     candidates.sort(key=lambda w: (-len(w), w))
     out: list[tuple[int, str]] = []
@@ -393,16 +421,17 @@ def _state_nicknames(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# A dateline's line opens with a capital letter, a space or a tab: only those lines are tried.
+_DATELINE_LINE = re.compile(r"\n[A-Z \t]")
+
+
 def _datelines(text: str) -> Iterator[re.Match[str]]:
     """Datelines at the start of a line ("BRISTOL, Conn. (AP) —")."""
-    at = 0
-    while at >= 0:
+    starts = (line.start() + 1 for line in _DATELINE_LINE.finditer(text))
+    for at in itertools.chain((0,), starts):
         match = _DATELINE_AT.match(text, at) or _TITLE_DATELINE_AT.match(text, at)
         if match:
             yield match
-        at = text.find("\n", at)
-        if at >= 0:
-            at += 1
 
 
 def name_words(people: Iterable[Mention]) -> frozenset[str]:
@@ -499,6 +528,41 @@ def _town_in_run(run: str, start: int, known: Callable[[str], bool]) -> tuple[st
     return None
 
 
+def _run_places(run: str, known: Callable[[str], bool]) -> tuple[tuple[str, int, str], ...]:
+    """The bare place names of one capitalised run: (name, offset in the run, lookup key).
+
+    Most runs are one capitalised word, kept when it is a known place. A longer run names the
+    place `_town_in_run` finds, or with "of" in it ("Fabriccio Patti of Las Vegas") the head's
+    and the tail's.
+    """
+    if " " not in run:
+        name = run.rstrip(".")
+        k = key(name)
+        return ((name, 0, k),) if known(k) and name.lower() not in _LEADING else ()
+    pieces = [(run, 0)]
+    if " of " in run and key(run) not in towns():
+        # "Fabriccio Patti of Las Vegas": the town is the tail after "of".
+        head, _, tail = run.rpartition(" of ")
+        pieces = [(head, 0), (tail, len(head) + 4)]
+    out = []
+    for piece, piece_start in pieces:
+        if " " not in piece:
+            name = piece.rstrip(".")
+            if name.lower() not in _LEADING and known(key(name)):
+                out.append((name, piece_start, key(name)))
+            continue
+        place = _town_in_run(piece, piece_start, known)
+        if place:
+            out.append((place[0], place[1], key(place[0])))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=32768)
+def _gazetteer_run_places(run: str) -> tuple[tuple[str, int, str], ...]:
+    """`_run_places` with the gazetteer's places known: a pure function of the run, cached."""
+    return _run_places(run, towns().__contains__)
+
+
 def _strip_leading(
     run: str, start: int, words: frozenset[str] = _FUNCTION_WORDS
 ) -> tuple[str, int]:
@@ -523,7 +587,7 @@ def _is_street(text: str, start: int, end: int) -> bool:
     )
 
 
-def _may_vote(name: str, k: str, names: frozenset[str], text: str, end: int) -> bool:
+def _may_vote(name: str, k: str, names: frozenset[str], street: bool) -> bool:
     """Whether a bare candidate is plausibly a town at all (not a person, word or street)."""
     return not (
         k in names
@@ -531,7 +595,7 @@ def _may_vote(name: str, k: str, names: frozenset[str], text: str, end: int) -> 
         or name in STATE_NAMES
         or name in _COUNTRIES
         or name in _REGIONS
-        or _is_street(text, end - len(name), end)
+        or street
     )
 
 
@@ -577,10 +641,15 @@ def _neighbourhoods(text: str) -> dict[str, bool]:
     South Side Bridgeport neighborhood"); the value says whether a description came first, since
     then the rest may be the city itself ("the North Phoenix neighborhood").
     """
-    if not any(gate in text for gate in _NEIGHBOURHOOD_GATES):
+    first = min((at for at in map(text.find, _NEIGHBOURHOOD_GATES) if at >= 0), default=-1)
+    if first < 0:
         return {}
+    # A match is made of letters, spaces, dots, hyphens and apostrophes only, and it holds a gate
+    # word: none starts before the run of such characters around the first gate word.
+    run = _NEIGHBOURHOOD_CHARS.match(text[first - 1 :: -1] if first else "")
+    back = run.end() if run else 0
     found: dict[str, bool] = {}
-    for match in _NEIGHBOURHOOD.finditer(text):
+    for match in _NEIGHBOURHOOD.finditer(text, first - back):
         words = match.group(1).replace("-", " ").split()
         found.setdefault(key(" ".join(words)), False)
         for i, word in enumerate(words[:-1]):
@@ -725,37 +794,29 @@ def find_places(  # noqa: PLR0912, PLR0915
     datelines = [(m.group(1), m.start(1)) for m in _datelines(text)]
     bare: list[tuple[str, int, str]] = []
 
-    def known(k: str) -> bool:
-        return k in gazetteer or k in strong_keys
+    if all(k in gazetteer for k in strong_keys):
+        # Known places are the gazetteer's: each distinct run is read once per process.
+        read_run: Callable[[str], tuple[tuple[str, int, str], ...]] = _gazetteer_run_places
+    else:
+        # A town of a ``Town, State`` pair that the gazetteer does not know is known here too.
+        def read_run(run: str) -> tuple[tuple[str, int, str], ...]:
+            return _run_places(run, lambda k: k in gazetteer or k in strong_keys)
 
     for match in _RUN.finditer(text):
-        run, run_start = match.group(0), match.start()
-        if " " not in run:  # most runs: one capitalised word
-            name = run.rstrip(".")
-            k = key(name)
-            if (k in gazetteer or k in strong_keys) and name.lower() not in _LEADING:
-                bare.append((name, run_start, k))
-            continue
-        pieces = [(run, run_start)]
-        if " of " in run and key(run) not in gazetteer:
-            # "Fabriccio Patti of Las Vegas": the town is the tail after "of".
-            head, _, tail = run.rpartition(" of ")
-            pieces = [(head, run_start), (tail, run_start + len(head) + 4)]
-        for piece, piece_start in pieces:
-            if " " not in piece:
-                name = piece.rstrip(".")
-                if name.lower() not in _LEADING and known(key(name)):
-                    bare.append((name, piece_start, key(name)))
-                continue
-            place = _town_in_run(piece, piece_start, known)
-            if place:
-                bare.append((place[0], place[1], key(place[0])))
+        places = read_run(match.group(0))
+        if places:
+            run_start = match.start()
+            bare.extend((name, run_start + offset, k) for name, offset, k in places)
 
     # State context: every candidate votes for the states it can be in, so an ambiguous name
     # ("Woodlawn") is read in the state the rest of the article points at (Chicago -> Illinois),
     # not in the state of its largest namesake or of a state mentioned in passing. What the
     # text states (pairs, state names, datelines, large cities) is context that can rule a
     # namesake out; the outlet's home and the split votes of small towns only choose.
+    # Whether each candidate names a street ("Crestview Drive"), asked twice below.
+    streets = {
+        (name, offset): _is_street(text, offset, offset + len(name)) for name, offset, _k in bare
+    }
     own: dict[str, dict[str, float]] = {}
     soft: set[str] = set(outlet_states)
     stated_keys: set[str] = set()
@@ -764,7 +825,7 @@ def find_places(  # noqa: PLR0912, PLR0915
         _vote(own, k, _DATELINE_VOTE, soft)
         stated_keys.add(k)
     for name, offset, k in bare:
-        if k in strong_keys or not _may_vote(name, k, names, text, offset + len(name)):
+        if k in strong_keys or not _may_vote(name, k, names, streets[name, offset]):
             continue
         if _vote(own, k, 1.0, soft):
             stated_keys.add(k)  # a large city
@@ -828,7 +889,7 @@ def find_places(  # noqa: PLR0912, PLR0915
     for name, offset, k in bare:
         end = offset + len(name)
         after = text[end : end + 24]
-        if _is_street(text, offset, end):
+        if streets[name, offset]:
             continue
         if k in strong_keys:
             add(text[offset:end], offset, *strong_keys[k])
