@@ -101,15 +101,27 @@ def read_gold(path: Path) -> dict[str, str]:
 # Engines (each runs in a child process and prints one JSON line).
 
 
+def _local_config(workers: int) -> Any:
+    """The local engine's config: ``--config`` (passed to the child as an environment variable)
+    or the defaults, with ``workers`` and no progress bars."""
+    import attrs
+
+    from caselink import Config
+
+    path = os.environ.get("CASELINK_SCALE_CONFIG")
+    base = Config.from_file(path) if path else Config()
+    return attrs.evolve(base, workers=workers, progress=False)
+
+
 def run_local(corpus: Path, workers: int) -> dict[str, Any]:
-    from caselink import Config, read_articles, resolve
+    from caselink import read_articles, resolve
 
     started_at = time.time()
     start = time.perf_counter()
     # Texts stay on disk until the workers read them (as `caselink resolve` reads JSONL).
     batch = read_articles(corpus / "articles.jsonl", lazy=True)
     read_s = time.perf_counter() - start
-    resolution = resolve(batch, Config(workers=workers, progress=False))
+    resolution = resolve(batch, _local_config(workers))
     seconds = time.perf_counter() - start
     assignments = resolution.assignments()
     manifest = resolution.manifest
@@ -462,9 +474,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus-dir", type=Path, default=Path("/tmp/caselink-corpus"))
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per engine run")
     parser.add_argument("--out", type=Path, help="also write the JSON report here")
+    parser.add_argument(
+        "--config", type=Path, help="a caselink config file (TOML/JSON) for the local engine"
+    )
     parser.add_argument("--child", choices=ENGINES, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.config:
+        # The engines run in child processes, which inherit the environment.
+        os.environ["CASELINK_SCALE_CONFIG"] = str(args.config.resolve())
     if args.child:
         child_main(args.child, args.corpus, args.workers)
         return 0
