@@ -8,6 +8,8 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
+from caselink.models import Article
+
 # The regex parser's internals (CPython 3.11+) tell which characters a match can start with. They
 # are private, so `skipping` falls back to the plain pattern when they are missing or change.
 try:
@@ -16,7 +18,7 @@ try:
 except ImportError:  # pragma: no cover - another interpreter's re module
     _sre = _sre_parse = None
 
-__all__ = ["Spans", "capital_words", "gated_search", "lowered", "skipping"]
+__all__ = ["Spans", "body_start", "capital_words", "gated_search", "lowered", "skipping"]
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
@@ -39,6 +41,22 @@ def lowered(text: str) -> str:
     if len(low) == len(text):
         return low  # no character changed length, so offsets carry over
     return text.translate(_ASCII_LOWER)
+
+
+def body_start(text: str, article: Article) -> int:
+    """Where the body begins in ``text``, the article's full text (0 when it has no title).
+
+    Headlines are in Title Case, where a capitalised run is no evidence of a name or a street, so
+    some extractors read only the body.
+
+    Examples:
+        >>> a = Article("a", "Man Shot", "He was shot.")
+        >>> a.full_text[body_start(a.full_text, a):]
+        '\\n\\nHe was shot.'
+    """
+    if article.title and text.startswith(article.title):
+        return len(article.title)
+    return 0
 
 
 def gated_search(

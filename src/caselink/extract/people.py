@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from caselink.extract._gazetteer import STATE_NAMES, key, towns
-from caselink.extract._text import lowered, skipping
+from caselink.extract._text import body_start, lowered, skipping
 from caselink.models import Article, Mention
 
 __all__ = ["find_ages", "find_officers", "find_people"]
@@ -699,13 +699,6 @@ _ROLE_CUES = skipping(
 _MAX_AGE = 110
 
 
-def _body_start(text: str, article: Article) -> int:
-    """Where the body begins: in Title Case headlines only names after a rank are read."""
-    if article.title and text.startswith(article.title):
-        return len(article.title)
-    return 0
-
-
 @functools.lru_cache(maxsize=16384)
 def _is_name_token(token: str) -> bool:
     bare = token.rstrip(".").lower().replace("’", "'")
@@ -860,7 +853,7 @@ def _surname_repeats(text: str, surname: str, start: int) -> bool:
 
 def _candidates(text: str, article: Article) -> tuple[tuple[Mention, bool], ...]:
     """(mention, is_officer) for every supported name in the body."""
-    return _candidates_from(text, _body_start(text, article))
+    return _candidates_from(text, body_start(text, article))
 
 
 def _is_credit(text: str, low: str, start: int, end: int) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from caselink.extract._text import skipping
+from caselink.extract._text import body_start, skipping
 from caselink.models import Article, Mention
 
 __all__ = ["find_streets"]
@@ -49,9 +49,10 @@ _TYPES = {
     "trail": "trail",
     "pike": "pike",
 }
-_KINDS = (
-    r"Street|St\b\.?|Avenue|Ave\b\.?|Road|Rd\b\.?|Boulevard|Blvd\b\.?|Drive|Dr\b\.?|Lane|Ln\b\.?"
-    r"|Place|Pl\b\.?|Ct\b\.?|Parkway|Pkwy\b\.?|Highway|Hwy\b\.?|Terrace|Circle|Trail|Pike"
+# Each type as written: the word, or the abbreviation with an optional full stop ("St", "St.").
+_KINDS = "|".join(
+    word.capitalize() if word == full else rf"{word.capitalize()}\b\.?"
+    for word, full in _TYPES.items()
 )
 _TYPE = skipping(
     rf"\b({_KINDS})(?![A-Za-z])"
@@ -98,12 +99,12 @@ def find_streets(text: str, article: Article) -> tuple[Mention, ...]:
         >>> [m.norm for m in find_streets(body, Article("a", "", body))]
         ['4th place', 'woodland street']
     """
-    body_start = len(article.title) + 2 if article.title else 0
+    body = body_start(text, article)
     found: list[Mention] = []
-    for kind_match in _TYPE.finditer(text, body_start):
+    for kind_match in _TYPE.finditer(text, body):
         if _TITLE_ABBREVIATION.match(text, kind_match.start()):
             continue
-        lo = max(body_start, kind_match.start() - _LOOK_BACK)
+        lo = max(body, kind_match.start() - _LOOK_BACK)
         match = _RUN.search(text, lo, kind_match.start())
         if match is None:
             continue
