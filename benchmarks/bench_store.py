@@ -53,6 +53,7 @@ import datetime as dt
 import json
 import os
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -636,6 +637,8 @@ def main() -> None:
         "growth<=1.5": results["growth_add_time"] <= 1.5,  # type: ignore[operator]
         "bytes_per_article<=6144": float(last["bytes_per_article"]) <= 6144,  # type: ignore[arg-type]
     }
+    # The main process only (the per-article workers are short-lived forks of it).
+    results["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(results, indent=2))
 
 
