@@ -565,7 +565,8 @@ def _measure(
             first_add = round(time.perf_counter() - t, 3)
             corpus += batch
             per_size.append(_time_batches(store, feed, corpus, size, args))
-            per_size[-1]["untimed_first_add_seconds"] = first_add
+            if size != args.baseline_at:
+                per_size[-1]["untimed_first_add_seconds"] = first_add
             per_size[-1]["load_average"] = [round(v, 2) for v in os.getloadavg()]
             # Each size as it is measured (stderr), so a long run shows its figures early.
             print(json.dumps(per_size[-1]), file=sys.stderr, flush=True)
