@@ -220,7 +220,7 @@ _CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
 _MAX_REASONS = 5  # pairs kept as the reason of one history event
 _RUN_OPTIONS = ("progress", "workers")  # config keys that do not change results
 # Decoded profiles an open store keeps, least recently used first to go: about 6 KB each, so a
-# store of this many articles never decodes a profile twice in one process (about 0.3 ms each).
+# store of this many articles never decodes a profile twice in one process (0.3-0.6 ms each).
 _PROFILE_CACHE = 150_000
 # Regions (articles re-clustered) smaller than this are clustered in-process: a worker pool's
 # start-up costs more than it saves on them, and the result does not depend on the worker count.
