@@ -23,7 +23,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caselink import Article, Config, StoreError, _parallel, pipeline, read_articles, resolve
+from caselink import (
+    Article,
+    Config,
+    StoreError,
+    _parallel,
+    cluster,
+    pipeline,
+    read_articles,
+    resolve,
+)
+from caselink import (
+    store as store_module,
+)
 from caselink.cli import main
 from caselink.config import BlockingConfig, ClusterConfig
 from caselink.pipeline import FittedState, fit_state
@@ -622,16 +634,39 @@ def test_updates_end_in_the_batch_partition_of_the_final_versions(articles, edit
 
 def test_worker_processes_change_nothing(tmp_path, monkeypatch) -> None:
     """Adds split over two worker processes give exactly the cases and history of one process."""
-    # Pools start from a handful of items (by default only from hundreds).
+    # Pools start from a handful of items (by default only from hundreds), and re-clustering uses
+    # them whatever the size of its region (by default only from 20,000 articles).
     for name in ("iter_batches", "parallel_map"):
         monkeypatch.setattr(
             pipeline, name, functools.partial(getattr(_parallel, name), min_items=2)
         )
+    monkeypatch.setattr(
+        cluster, "parallel_map", functools.partial(_parallel.parallel_map, min_items=2)
+    )
+    monkeypatch.setattr(store_module, "_POOLED_REGION", 0)
     outcomes = []
     for workers in (1, 2):
         with CaseStore.open(tmp_path / f"w{workers}.db", workers=workers) as store:
             for i in range(0, len(_EXAMPLE), 13):
                 store.add(_EXAMPLE[i : i + 13])
+            history = [
+                (e.kind, e.case_id, dict(e.detail))
+                for c in store.cases()
+                for e in store.history(c.case_id)
+            ]
+            outcomes.append((store.assignments(), history))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("cache", [0, 1, 7])
+def test_a_small_profile_cache_changes_nothing(tmp_path, monkeypatch, cache) -> None:
+    """Profiles evicted from the cache are decoded from the file again: same cases, same history."""
+    outcomes = []
+    for size in (cache, 1_000_000):
+        monkeypatch.setattr(store_module, "_PROFILE_CACHE", size)
+        with CaseStore.open(tmp_path / f"c{size}.db") as store:
+            for i in range(0, len(_EXAMPLE), 11):
+                store.add(_EXAMPLE[i : i + 11])
             history = [
                 (e.kind, e.case_id, dict(e.detail))
                 for c in store.cases()

@@ -107,6 +107,7 @@ from caselink.models import (
     ScoredPair,
     ScoredPairs,
     Signature,
+    TermVector,
     pair_probabilities,
 )
 from caselink.pipeline import FittedState, fit_state, profile_articles, score_columns
@@ -218,7 +219,12 @@ _MIGRATIONS: tuple[_Migration, ...] = (_V1, _to_v2)
 _CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
 _MAX_REASONS = 5  # pairs kept as the reason of one history event
 _RUN_OPTIONS = ("progress", "workers")  # config keys that do not change results
-_PROFILE_CACHE = 30_000  # decoded profiles an open store keeps (the newest first to go... last)
+# Decoded profiles an open store keeps, least recently used first to go: about 6 KB each, so a
+# store of this many articles never decodes a profile twice in one process (0.3-0.6 ms each).
+_PROFILE_CACHE = 150_000
+# Regions (articles re-clustered) smaller than this are clustered in-process: a worker pool's
+# start-up costs more than it saves on them, and the result does not depend on the worker count.
+_POOLED_REGION = 20_000
 _PAIRS_FORMAT = 1  # first byte of a pairs row
 
 
@@ -293,7 +299,7 @@ def _fields_to_json(fields: ArticleFields, terms: Sequence[tuple[str, float]]) -
 
 def _fields_from_json(
     article_id: ArticleId, data: Mapping[str, Any]
-) -> tuple[ArticleFields, tuple[tuple[str, float], ...]]:
+) -> tuple[ArticleFields, TermVector]:
     values: dict[str, Any] = {}
     for name, value in data.items():
         if name == "_terms":
@@ -302,7 +308,7 @@ def _fields_from_json(
             values[name] = tuple(Mention(t, n, s, e, r) for t, n, s, e, r in value)
         else:
             values[name] = value
-    terms = tuple((str(t), float(w)) for t, w in data.get("_terms", ()))
+    terms = TermVector(data.get("_terms", ()))
     return ArticleFields(article_id, **values), terms
 
 
@@ -1471,7 +1477,7 @@ class CaseStore:
             self.config.cluster,
             fields=self._fields_at(region.tolist()),
             shift=state.density_shift,
-            workers=self._workers,
+            workers=self._workers if region.size >= _POOLED_REGION else 1,
         ).incidents
         clusters = [sorted(position[a] for a in inc.article_ids) for inc in incidents]
         self._lineage(region, incidents, clusters, fresh, change)
