@@ -155,7 +155,11 @@ CONFIGS = st.builds(
     term_date_days=st.integers(0, 10),
     max_block_size=st.integers(2, 6),
     max_name_block_size=st.integers(2, 6),
+    max_plain_name_block_size=st.integers(2, 6),
+    name_long_window_days=st.sampled_from((0, 20)),
     max_term_postings=st.integers(2, 8),
+    max_plain_term_postings=st.integers(2, 4),
+    term_long_gap_days=st.sampled_from((0, 5)),
     max_bucket_size=st.integers(2, 8),
     term_window_days=st.sampled_from((0, 3, 10)),
     term_window_threshold=st.sampled_from((0.2, 0.5)),
@@ -205,9 +209,40 @@ def test_term_neighbours_use_cosine_and_date() -> None:
     assert rules[("d002", "d003")] == ("terms",)
 
 
+def test_far_apart_pairs_need_terms_rare_at_any_date() -> None:
+    """Past term_long_gap_days only terms within max_plain_term_postings reach the terms threshold."""
+    cfg = BlockingConfig(
+        term_threshold=0.5,
+        term_date_threshold=1.0,
+        term_window_threshold=1.0,
+        max_term_postings=10,
+        max_plain_term_postings=3,
+        term_long_gap_days=100,
+    )
+    common = (("worksop", 1.0),)  # carried by four articles: indexed, but over the plain cap
+    rare = (("okafor", 0.8), ("worksop", 0.6))
+    profiles = _profiles(
+        [""] * 6, terms=[common, common, common, common, rare, rare], days=[0, 50, 400, 401, 0, 700]
+    )
+    found = {p.key for p in block_candidates(profiles, cfg)}
+    assert ("d000", "d001") in found  # 50 days apart: every indexed term counts
+    assert ("d000", "d002") not in found  # 400 days apart on a common term only
+    assert ("d002", "d003") in found
+    assert ("d004", "d005") in found  # 700 days apart, cosine 0.64 on the rare term
+    assert ("d001", "d004") in found  # 50 days: "worksop" alone gives 0.6
+    everything = block_candidates(profiles, attrs.evolve(cfg, term_long_gap_days=0))
+    assert ("d000", "d002") in {p.key for p in everything}
+
+
 def test_common_field_keys_and_terms_are_capped() -> None:
     """A name carried by more than max_block_size articles, or a term in too many, proposes no pair."""
-    cfg = BlockingConfig(max_block_size=3, max_name_block_size=3, max_term_postings=3, **NO_TERMS)
+    cfg = BlockingConfig(
+        max_block_size=3,
+        max_name_block_size=3,
+        max_plain_name_block_size=3,
+        max_term_postings=3,
+        **NO_TERMS,
+    )
     names = [("andrew turner",)] * 4 + [("mary okafor",)] * 2
     profiles = _profiles([""] * 6, names=names)
     pairs = block_candidates(profiles, cfg)
@@ -221,7 +256,9 @@ def test_common_field_keys_and_terms_are_capped() -> None:
 
 def test_common_name_still_blocks_within_a_date_window() -> None:
     """A name too common in the corpus pairs the articles that carry it within one date window."""
-    cfg = BlockingConfig(max_name_block_size=3, date_window_days=10, **NO_TERMS)
+    cfg = BlockingConfig(
+        max_name_block_size=3, max_plain_name_block_size=3, date_window_days=10, **NO_TERMS
+    )
     # Five articles share the name: three in one week, two a year later.
     days = [0, 2, 4, 400, 401]
     profiles = _profiles([""] * 5, names=[("andrew turner",)] * 5, days=days)
@@ -229,6 +266,26 @@ def test_common_name_still_blocks_within_a_date_window() -> None:
     assert keys == [("d000", "d001"), ("d000", "d002"), ("d001", "d002"), ("d003", "d004")]
     undated = _profiles([""] * 5, names=[("andrew turner",)] * 5)
     assert block_candidates(undated, cfg) == []
+
+
+def test_name_across_years_blocks_within_a_long_window() -> None:
+    """A name over the all-dates cap pairs only articles within about a long window of each other."""
+    cfg = BlockingConfig(
+        max_plain_name_block_size=3,
+        max_name_block_size=10,
+        name_long_window_days=40,
+        date_window_days=1,
+        **NO_TERMS,
+    )
+    days = [0, 5, 12, 300, 305]
+    profiles = _profiles([""] * 5, names=[("andrew turner",)] * 5, days=days)
+    keys = [p.key for p in block_candidates(profiles, cfg)]
+    assert keys == [("d000", "d001"), ("d000", "d002"), ("d001", "d002"), ("d003", "d004")]
+    # Under the all-dates cap the name pairs articles at any distance.
+    few = BlockingConfig(max_plain_name_block_size=5, name_long_window_days=0, **NO_TERMS)
+    assert len(block_candidates(profiles, few)) == 10
+    # Without the long window, the short windows (1 day) pair nobody.
+    assert block_candidates(profiles, attrs.evolve(cfg, name_long_window_days=0)) == []
 
 
 def test_crowded_lsh_buckets_are_not_used() -> None:
@@ -492,7 +549,11 @@ def test_common_term_still_pairs_within_a_date_window() -> None:
 def test_usable_keys_are_what_blocking_pairs_on() -> None:
     """Two articles are field or term neighbours only when they share a usable key."""
     cfg = BlockingConfig(
-        max_term_postings=3, max_window_postings=2, term_window_days=5, max_name_block_size=3
+        max_term_postings=3,
+        max_window_postings=2,
+        term_window_days=5,
+        max_name_block_size=3,
+        max_plain_name_block_size=3,
     )
     days = [0, 2, 100, 103, 400, 401]
     profiles = _profiles(

@@ -163,7 +163,10 @@ def pair_bits(probability: npt.ArrayLike) -> _Float:
         [0.0, -2.0]
     """
     p = np.clip(np.asarray(probability, dtype=np.float64), 1e-15, 1.0 - 1e-15)
-    bits: _Float = np.log2(p / (1.0 - p))
+    # In place: a run holds tens of millions of pairs, and each temporary is as large as the input.
+    bits: _Float = np.subtract(1.0, p)
+    np.divide(p, bits, out=bits)
+    np.log2(bits, out=bits)
     return bits
 
 
@@ -669,6 +672,20 @@ def _components(
     return comp, sizes
 
 
+def _inside_components(comp: _Int, rows: _Int, cols: _Int) -> _Int:
+    """Positions of the pairs joining two distinct nodes of one component.
+
+    Computed in slices, so the temporaries stay small beside the pair arrays.
+    """
+    found = []
+    step = 1 << 22
+    for start in range(0, rows.size, step):
+        a, b = comp[rows[start : start + step]], comp[cols[start : start + step]]
+        keep = (a == b) & (rows[start : start + step] != cols[start : start + step])
+        found.append(np.flatnonzero(keep) + start)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
 def _split_large(
     comp: _Int, sizes: _Int, edges: tuple[_Int, _Int, _Float], config: ClusterConfig
 ) -> tuple[_Int, _Int, int]:
@@ -691,13 +708,14 @@ def _split_large(
     base = _bits(config.threshold)
     # Each pending piece carries the pairs that can hold it together (its parent's, above the
     # parent's level), so a split never scans every pair of the corpus again.
+    comp_lo = comp[lo]
+    held = np.flatnonzero((comp_lo == comp[hi]) & (sizes[comp_lo] > limit))
+    held = held[np.argsort(comp_lo[held], kind="stable")]
+    bounds = np.searchsorted(comp_lo[held], np.append(big, big[-1] + 1))
+    del comp_lo
     pending = [
-        (
-            int(label),
-            base + config.threshold_step,
-            np.flatnonzero((comp[lo] == label) & (comp[hi] == label)),
-        )
-        for label in big.tolist()
+        (int(label), base + config.threshold_step, held[bounds[i] : bounds[i + 1]])
+        for i, label in enumerate(big.tolist())
     ]
     next_label = int(comp.max()) + 1
     while pending:
@@ -819,12 +837,18 @@ def cluster_graph(
             f"got lengths {r.size}, {c.size} and {w.size}; pass three arrays of equal length"
         )
         raise ValueError(msg)
-    keep = r != c
-    lo, hi, w = _canonical_pairs(num_nodes, np.minimum(r, c)[keep], np.maximum(r, c)[keep], w[keep])
     link_w = _bits(cfg.threshold)
-    link = w >= link_w
-    comp, sizes = _components(num_nodes, lo, hi, link)
+    comp, sizes = _components(num_nodes, r, c, (w >= link_w) & (r != c))
     largest_link_component = int(sizes.max()) if sizes.size else 0
+    # Only pairs inside a link component take part in what follows; the others (most pairs of a
+    # large run) are dropped before any copy is made.
+    inside = _inside_components(comp, r, c)
+    outside = int(r.size - inside.size - np.count_nonzero(r == c))
+    lo, hi, w = _canonical_pairs(
+        num_nodes, np.minimum(r[inside], c[inside]), np.maximum(r[inside], c[inside]), w[inside]
+    )
+    del inside
+    link = w >= link_w
     comp, sizes, raised = _split_large(comp, sizes, (lo, hi, w), cfg)
     cannot, cannot_total = _cannot_by_component(comp, cannot_rows, cannot_cols)
     labels = np.arange(num_nodes, dtype=np.int64)
@@ -873,6 +897,7 @@ def cluster_graph(
         stats=stats,
         cannot_total=cannot_total,
     )
+    diagnostics["scored_pairs"] += outside  # pairs across components, as given (not deduplicated)
     diagnostics["largest_link_component"] = largest_link_component
     diagnostics["components_over_max_size"] = raised
     return GraphClustering(labels, split, diagnostics)

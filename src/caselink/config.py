@@ -207,6 +207,9 @@ class BlockingConfig(_Section):
             cosine reaches this lower value.
         term_date_days: the publication-date distance of the ``terms_date`` rule.
         max_term_postings: terms carried by more articles than this are left out of the term index.
+        max_plain_term_postings: pairs more than ``term_long_gap_days`` apart (or undated) reach
+            ``term_threshold`` on the terms carried by at most this many articles alone.
+        term_long_gap_days: see ``max_plain_term_postings`` (0: every indexed term counts at any gap).
         term_window_days: the ``terms_window`` rule pairs articles published at most this many
             days apart (0 switches it off) whose cosine reaches ``term_window_threshold``, counting
             also the terms too common for the term index that are rare within the pair's date
@@ -219,6 +222,11 @@ class BlockingConfig(_Section):
         max_name_block_size: ...except name and reference keys, which may be carried by this many
             articles: a full name or a reference number is specific, and a large case's articles
             all carry it.
+        max_plain_name_block_size: ...but a name key across all dates only by this many: over years
+            of news one full name names several people. Within a date window the name blocks up
+            to ``max_name_block_size``.
+        name_long_window_days: name keys also block within date windows about this wide (0: off),
+            besides the ``date_window_days`` windows: a case's follow-ups come months later.
         max_bucket_size: LSH buckets (band keys) shared by more articles than this are not used:
             they hold stock text, and their pairs grow with the square of their size.
         date_window_days: agency keys pair articles published within about this many days.
@@ -237,6 +245,10 @@ class BlockingConfig(_Section):
     max_window_postings: int = _setting(500, ge=2)
     max_block_size: int = _setting(20, ge=2)
     max_name_block_size: int = _setting(300, ge=2)
+    max_plain_term_postings: int = _setting(50, ge=2)
+    term_long_gap_days: int = _setting(365, ge=0)
+    max_plain_name_block_size: int = _setting(50, ge=2)
+    name_long_window_days: int = _setting(365, ge=0)
     max_bucket_size: int = _setting(100, ge=2)
     date_window_days: int = _setting(62, ge=0)
     place_window_days: int = _setting(7, ge=0)
