@@ -349,6 +349,26 @@ def _v1_store(tmp_path: Path, name: str) -> Path:
     return path
 
 
+def test_a_store_keeps_blocking_as_created_when_settings_are_newer(tmp_path) -> None:
+    """Blocking settings newer than a store's config take the values the store was written with."""
+    path = tmp_path / "old.db"
+    with CaseStore.open(path) as store:
+        store.add(_EXAMPLE[:10])
+    with sqlite3.connect(path) as db:
+        config = json.loads(db.execute("SELECT value FROM meta WHERE key='config'").fetchone()[0])
+        for name in ("name_long_window_days", "term_long_gap_days", "max_plain_name_block_size"):
+            del config["blocking"][name]
+        config["blocking"]["max_name_block_size"] = 120
+        db.execute("UPDATE meta SET value=? WHERE key='config'", (json.dumps(config),))
+    db.close()
+    with CaseStore.open(path) as store:
+        blocking = store.config.blocking
+        assert (blocking.name_long_window_days, blocking.term_long_gap_days) == (0, 0)
+        assert blocking.max_plain_name_block_size == blocking.max_name_block_size == 120
+    with CaseStore.open(tmp_path / "new.db") as store:
+        assert store.config.blocking == Config().blocking
+
+
 @pytest.mark.parametrize("name", ["store_v1.sql.gz", "store_v1_conflicts.sql.gz"])
 def test_a_version_1_store_migrates(tmp_path, name) -> None:
     """A store written with schema version 1 opens as version 2 keeping its cases, ids, aliases,

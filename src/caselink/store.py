@@ -91,7 +91,7 @@ from caselink._types import ArticleId, CaseId
 from caselink.blocking import RULES, CandidateIndex
 from caselink.canonical import build_case
 from caselink.cluster import cluster_articles, pair_bits
-from caselink.config import Config
+from caselink.config import BlockingConfig, Config
 from caselink.errors import StoreError
 from caselink.ingest import Ingested, read_records
 from caselink.models import (
@@ -174,6 +174,27 @@ _V2_TABLES = (
     "INSERT INTO texts SELECT seq, body FROM articles",
     "INSERT INTO profiles SELECT seq, fields, sig, shingles FROM articles",
 )
+
+
+# Blocking settings added after stores were first written, with the values that reproduce how a
+# store written before them blocks (its fixed counts and its stored index have no keys for them).
+_SETTINGS_BEFORE = {"name_long_window_days": 0, "term_long_gap_days": 0}
+
+
+def _as_created(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored config with the settings it predates set as the caselink that wrote it behaved.
+
+    A stored config holds every setting of its caselink (``Config.to_dict``), so a missing one is
+    newer than the store; its default would change how the store pairs new articles with old ones.
+    """
+    blocking = dict(stored.get("blocking", {}))
+    for name, value in _SETTINGS_BEFORE.items():
+        blocking.setdefault(name, value)
+    blocking.setdefault(
+        "max_plain_name_block_size",
+        blocking.get("max_name_block_size", BlockingConfig().max_name_block_size),
+    )
+    return {**stored, "blocking": blocking}
 
 
 def _to_v2(db: sqlite3.Connection) -> None:
@@ -728,7 +749,7 @@ class CaseStore:
                 db.execute("INSERT INTO meta VALUES ('state', ?)", (json.dumps(state.to_dict()),))
             db.execute("COMMIT")
         else:
-            cfg = Config.from_dict(stored["config"])
+            cfg = Config.from_dict(_as_created(stored["config"]))
             if config is not None and _core(config) != _core(cfg):
                 db.close()
                 msg = (
