@@ -876,14 +876,22 @@ class CandidateIndex:
             self._window_counts.add(windows[dated].ravel())
         rare = self._window_counts.of(windows.ravel()).reshape(-1, 2) <= cfg.max_window_postings
         rows, grid = np.nonzero((~usable & dated)[:, None] & rare)
-        codes, products, terms = _term_matches(
-            self._window_postings, windows[rows, grid], docs[rows], w[rows], keys[rows]
+        # A match in the second grid repeats one in the first when the term is rare in the first
+        # grid's window too and both articles fall in that window: flagged here, dropped below.
+        codes, products, repeats = _term_matches(
+            self._window_postings,
+            windows[rows, grid],
+            docs[rows],
+            w[rows],
+            (grid == 1) & rare[rows, 0],
         )
-        order = np.lexsort((terms, codes))
-        codes, terms = codes[order], terms[order]
-        first = np.ones(codes.size, dtype=bool)
-        first[1:] = (codes[1:] != codes[:-1]) | (terms[1:] != terms[:-1])
-        return codes[first], products[order][first]
+        all_days = self._days.view
+        day_x = all_days[(codes >> np.uint64(32)).astype(np.int64)].astype(np.int64)
+        day_y = all_days[(codes & _M32).astype(np.int64)].astype(np.int64)
+        width = 2 * cfg.term_window_days
+        keep = np.abs(day_x - day_y) <= cfg.term_window_days  # the rule's gap, checked early
+        keep &= ~(repeats & (day_x // width == day_y // width))
+        return codes[keep], products[keep]
 
     # ------------------------------------------------------------------ tombstones and persistence
 
