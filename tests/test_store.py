@@ -17,6 +17,7 @@ import textwrap
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -664,18 +665,25 @@ def test_worker_processes_change_nothing(tmp_path, monkeypatch) -> None:
         cluster, "parallel_map", functools.partial(_parallel.parallel_map, min_items=2)
     )
     monkeypatch.setattr(store_module, "_POOLED_REGION", 0)
-    outcomes = []
-    for workers in (1, 2):
-        with CaseStore.open(tmp_path / f"w{workers}.db", workers=workers) as store:
-            for i in range(0, len(_EXAMPLE), 13):
-                store.add(_EXAMPLE[i : i + 13])
-            history = [
-                (e.kind, e.case_id, dict(e.detail))
-                for c in store.cases()
-                for e in store.history(c.case_id)
-            ]
-            outcomes.append((store.assignments(), history))
+    outcomes = [
+        _added_in_batches(tmp_path / f"w{workers}.db", 13, workers=workers) for workers in (1, 2)
+    ]
     assert outcomes[0] == outcomes[1]
+
+
+def _added_in_batches(
+    path: Path, batch: int, **options: Any
+) -> tuple[dict[str, str], list[tuple[str, str, dict[str, Any]]]]:
+    """The example corpus added to a new store in batches: its assignments and its full history."""
+    with CaseStore.open(path, **options) as store:
+        for i in range(0, len(_EXAMPLE), batch):
+            store.add(_EXAMPLE[i : i + batch])
+        history = [
+            (e.kind, e.case_id, dict(e.detail))
+            for c in store.cases()
+            for e in store.history(c.case_id)
+        ]
+        return store.assignments(), history
 
 
 @pytest.mark.parametrize("cache", [0, 1, 7])
@@ -684,13 +692,5 @@ def test_a_small_profile_cache_changes_nothing(tmp_path, monkeypatch, cache) -> 
     outcomes = []
     for size in (cache, 1_000_000):
         monkeypatch.setattr(store_module, "_PROFILE_CACHE", size)
-        with CaseStore.open(tmp_path / f"c{size}.db") as store:
-            for i in range(0, len(_EXAMPLE), 11):
-                store.add(_EXAMPLE[i : i + 11])
-            history = [
-                (e.kind, e.case_id, dict(e.detail))
-                for c in store.cases()
-                for e in store.history(c.case_id)
-            ]
-            outcomes.append((store.assignments(), history))
+        outcomes.append(_added_in_batches(tmp_path / f"c{size}.db", 11))
     assert outcomes[0] == outcomes[1]
