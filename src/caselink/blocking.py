@@ -556,10 +556,16 @@ def _sum_by_pair(codes: np.ndarray, products: np.ndarray) -> tuple[np.ndarray, n
     return codes[first], np.add.reduceat(ordered, np.flatnonzero(first))
 
 
-def _day_gaps(days: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Days between the two articles of each pair code (a huge gap when either date is unknown)."""
+def _pair_days(days: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The days of the two articles of each pair code (``_NO_DAY`` for an unknown date)."""
     day_x = days[(codes >> np.uint64(32)).astype(np.int64)].astype(np.int64)
     day_y = days[(codes & _M32).astype(np.int64)].astype(np.int64)
+    return day_x, day_y
+
+
+def _day_gaps(days: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Days between the two articles of each pair code (a huge gap when either date is unknown)."""
+    day_x, day_y = _pair_days(days, codes)
     gap: np.ndarray = np.abs(day_x - day_y)
     gap[(day_x == _NO_DAY) | (day_y == _NO_DAY)] = np.iinfo(np.int64).max
     return gap
@@ -885,9 +891,7 @@ class CandidateIndex:
             w[rows],
             (grid == 1) & rare[rows, 0],
         )
-        all_days = self._days.view
-        day_x = all_days[(codes >> np.uint64(32)).astype(np.int64)].astype(np.int64)
-        day_y = all_days[(codes & _M32).astype(np.int64)].astype(np.int64)
+        day_x, day_y = _pair_days(self._days.view, codes)  # both dated: only dated terms post here
         width = 2 * cfg.term_window_days
         keep = np.abs(day_x - day_y) <= cfg.term_window_days  # the rule's gap, checked early
         keep &= ~(repeats & (day_x // width == day_y // width))
